@@ -1,0 +1,5 @@
+"""Allow `python -m chargescope`."""
+
+from chargescope.cli import main
+
+main()

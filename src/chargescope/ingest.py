@@ -1,0 +1,268 @@
+"""Read sources into one normalized, de-duplicated, paired and validated frame table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from chargescope.errors import EmptyInputError
+from chargescope.model.envelope import split_frames
+from chargescope.model.pairing import pair, pairing_counts
+from chargescope.model.schema import CALL, CONN_SCHEMA, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
+from chargescope.protocol.actions import CHARGER_ACTIONS
+from chargescope.protocol.schemas import validate
+from chargescope.protocol.versions import detect_versions
+from chargescope.readers import detect, get_reader
+from chargescope.readers.base import RAW_SCHEMA, ReadOptions, ReadResult, Reject, Source, conform
+from chargescope.readers.source import open_sources
+
+_EVSE_ID = r'"evse"\s*:\s*\{[^{}]*?"id"\s*:\s*(\d+)'
+_EVSE_ID_FLAT = r'"evseId"\s*:\s*(\d+)'
+_CONNECTOR_ID = r'"connectorId"\s*:\s*(\d+)'
+
+
+@dataclass
+class FileSummary:
+    """What one input source gave."""
+
+    path: str
+    layout: str
+    reason: str
+    lines: int
+    frames: int
+    noise: int
+    rejects: int
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "path": self.path,
+            "layout": self.layout,
+            "detected_because": self.reason,
+            "lines": self.lines,
+            "frames": self.frames,
+            "noise": self.noise,
+            "rejects": self.rejects,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Ingest:
+    """The normalized frame table and what it took to build it."""
+
+    frames: pl.DataFrame
+    connections: pl.DataFrame
+    files: list[FileSummary]
+    rejects: list[Reject]
+    duplicates: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        """The ingest summary (the `--json` output of `chargescope ingest`)."""
+        f = self.frames
+        versions = (
+            f.group_by("ocpp_version").agg(pl.col("charger_id").n_unique()).sort("ocpp_version")
+        )
+        return {
+            "files": [s.as_dict() for s in self.files],
+            "frames": f.height,
+            **pairing_counts(f),
+            "chargers": f["charger_id"].n_unique(),
+            "versions": dict(versions.iter_rows()),
+            "start": _iso(f["ts"].min()),
+            "end": _iso(f["ts"].max()),
+            "duplicates_dropped": self.duplicates,
+            "connection_events": self.connections.height,
+            "invalid_payloads": int(f["valid"].eq(False).sum()),
+            "rejects": len(self.rejects),
+            "reject_samples": [r.__dict__ for r in self.rejects[:20]],
+        }
+
+
+def _iso(ts: Any) -> str | None:
+    """ISO-8601 UTC with milliseconds."""
+    if ts is None:
+        return None
+    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def read_source(
+    source: Source, layout: str | None, options: ReadOptions
+) -> tuple[ReadResult, FileSummary]:
+    """Detect (or take) the layout of one source and read it."""
+    if layout:
+        reader = get_reader(layout)
+        reason = "forced with --format"
+    else:
+        det = detect(source, options)
+        reader, reason = det.reader, det.match.reason
+    result = reader.read(source, options)
+    summary = FileSummary(
+        source.name,
+        reader.name,
+        reason,
+        result.lines,
+        0,
+        result.noise,
+        len(result.rejects),
+        list(result.notes),
+    )
+    return result, summary
+
+
+def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
+    """Infer a missing direction from the action (who sends it), for calls and answers."""
+    sender_is_charger = pl.col("action").is_in(list(CHARGER_ACTIONS))
+    call_dir = pl.when(sender_is_charger).then(pl.lit(TO_CSMS)).otherwise(pl.lit(TO_CHARGER))
+    answer_dir = pl.when(sender_is_charger).then(pl.lit(TO_CHARGER)).otherwise(pl.lit(TO_CSMS))
+    guess = (
+        pl.when(pl.col("action").is_null())
+        .then(None)
+        .when(pl.col("message_type") == 2)
+        .then(call_dir)
+        .otherwise(answer_dir)
+    )
+    return df.with_columns(pl.coalesce("direction", guess).alias("direction"))
+
+
+def _required(df: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Reject rows that lack a time, a charger or a direction."""
+    rejects: list[Reject] = []
+    checks = [
+        ("ts", "no readable timestamp"),
+        ("charger_id", "no charger id"),
+        ("direction", "direction unknown (not given, and not inferable from the action)"),
+    ]
+    for col, reason in checks:
+        bad = df.filter(pl.col(col).is_null())
+        for line, raw in bad.select("line", "raw").iter_rows():
+            rejects.append(Reject(file, int(line or 0), (raw or "")[:2000], reason))
+        df = df.filter(pl.col(col).is_not_null())
+    return df, rejects
+
+
+def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Split one reader's raw rows into normalized columns (not yet sorted or paired)."""
+    raw = conform(result.frames, RAW_SCHEMA).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
+        pl.lit(src, dtype=pl.Int32).alias("src"),
+        pl.coalesce("frame", "payload").alias("raw"),
+    )
+    split, rejects = split_frames(raw, file)
+    split = _fill_direction(split)
+    split, more = _required(split, file)
+    return split.with_columns(pl.lit(file).alias("file")), rejects + more
+
+
+def _connector_expr() -> pl.Expr:
+    """connector id given by the layout, else 2.x evse id, else 1.6 connectorId (calls only)."""
+    p = pl.col("payload")
+    from_payload = pl.coalesce(
+        p.str.extract(_EVSE_ID, 1), p.str.extract(_EVSE_ID_FLAT, 1), p.str.extract(_CONNECTOR_ID, 1)
+    ).cast(pl.Int32, strict=False)
+    from_call = pl.when(pl.col("message_type") == CALL).then(from_payload)
+    return pl.coalesce(pl.col("connector_id"), from_call).alias("connector_id")
+
+
+def _dedupe(df: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Keep a frame seen in several sources only from the first of them."""
+    if df["src"].n_unique() < 2:
+        return df, 0
+    key = ["charger_id", "ts", "direction", "message_type", "unique_id", "payload"]
+    first = pl.col("src").min().over(key, order_by=None)
+    kept = df.filter(pl.col("src") == first)
+    return kept, df.height - kept.height
+
+
+def build_table(parts: list[pl.DataFrame]) -> tuple[pl.DataFrame, int]:
+    """Merge normalized parts into the sorted, paired, versioned frame table."""
+    df = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=FRAME_SCHEMA)
+    df = df.with_columns(
+        pl.col("message_type").replace_strict(
+            {2: "CALL", 3: "CALLRESULT", 4: "CALLERROR"}, return_dtype=pl.String
+        ),
+    ).with_columns(_connector_expr())
+    df, dropped = _dedupe(df)
+    df = df.sort(["charger_id", "ts", "src", "seq"]).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_id")
+    )
+    df = pair(df)
+    versions = detect_versions(df)
+    df = df.drop("ocpp_version", strict=False).join(
+        versions, on="charger_id", how="left", maintain_order="left"
+    )
+    return df, dropped
+
+
+def finish(df: pl.DataFrame, check_schemas: bool) -> pl.DataFrame:
+    """Validate payloads (optional) and conform to FRAME_SCHEMA."""
+    if check_schemas and df.height:
+        df = validate(df)
+    return conform(df, FRAME_SCHEMA)
+
+
+def ingest_sources(
+    sources: list[Source],
+    *,
+    layout: str | None = None,
+    options: ReadOptions | None = None,
+    check_schemas: bool = True,
+    progress: Progress | None = None,
+) -> Ingest:
+    """Read, normalize, merge, pair and validate every source."""
+    options = options or ReadOptions()
+    if not sources or all(not s.data.strip() for s in sources):
+        names = ", ".join(s.name for s in sources) or "the input"
+        raise EmptyInputError(f"{names}: empty input, no log lines to read")
+    parts, rejects, files, conns = [], [], [], []
+    for i, source in enumerate(sources):
+        if progress:
+            progress(source.name, i, len(sources))
+        if not source.data.strip():
+            files.append(FileSummary(source.name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
+            continue
+        result, summary = read_source(source, layout, options)
+        part, rej = normalize_source(result, i, source.name)
+        summary.frames = part.height
+        summary.rejects += len(rej)
+        rejects += result.rejects + rej
+        parts.append(part)
+        files.append(summary)
+        if result.connections is not None and result.connections.height:
+            conns.append(
+                conform(result.connections, CONN_SCHEMA).with_columns(
+                    pl.lit(source.name).alias("file")
+                )
+            )
+    table, dropped = build_table(parts)
+    connections = (
+        pl.concat(conns).sort(["charger_id", "ts"])
+        if conns
+        else pl.DataFrame(schema={**CONN_SCHEMA, "file": pl.String()})
+    )
+    return Ingest(finish(table, check_schemas), connections, files, rejects, dropped)
+
+
+def ingest(
+    paths: list[str],
+    *,
+    layout: str | None = None,
+    options: ReadOptions | None = None,
+    check_schemas: bool = True,
+    progress: Progress | None = None,
+) -> Ingest:
+    """Read every path (files, directories, archives, ``-``) into one frame table."""
+    return ingest_sources(
+        open_sources(paths),
+        layout=layout,
+        options=options,
+        check_schemas=check_schemas,
+        progress=progress,
+    )

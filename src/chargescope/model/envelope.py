@@ -1,0 +1,105 @@
+"""Split raw OCPP-J frame text into the envelope columns, in one vectorised JSON pass."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from chargescope.readers.base import Reject, rejects_from
+
+_SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
+
+# One JSON parse per frame: the first five array elements, then cheap unquoting of the small ones.
+_SPLIT_SQL = """
+with p as (
+    select *, case when json_valid(frame) and json_type(frame) = 'ARRAY'
+                   then json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]', '$[5]'])
+              end as j
+    from raw
+), q as (
+    select *, j[1] as e0, j[2] as e1, j[3] as e2, j[4] as e3, j[5] as e4, j[6] as e5 from p
+)
+select * exclude (j, e0, e1, e2, e3, e4, e5, message_type, unique_id, action, payload,
+                  error_code, error_description),
+    case when j is null then 'not a JSON array'
+         when e0 not in ('2', '3', '4') then 'first element is not an OCPP-J message type (2, 3, 4)'
+         when json_type(e1) <> 'VARCHAR' then 'message id is not a string'
+         when e0 = '2' and (json_type(e2) <> 'VARCHAR' or json_type(e3) <> 'OBJECT')
+              then 'CALL needs [2, id, action, {payload}]'
+         when e0 = '3' and json_type(e2) not in ('OBJECT', 'ARRAY')
+              then 'CALLRESULT needs [3, id, {payload}]'
+         when e0 = '4' and json_type(e2) <> 'VARCHAR'
+              then 'CALLERROR needs [4, id, errorCode, errorDescription, {details}]'
+    end as reason,
+    cast(e0 as TINYINT) as message_type,
+    e1 ->> '$' as unique_id,
+    coalesce(case when e0 = '2' then e2 ->> '$' end, action) as action,
+    case e0 when '2' then e3 when '3' then e2 else coalesce(e4, '{}') end as payload,
+    case when e0 = '4' then e2 ->> '$' end as error_code,
+    case when e0 = '4' then e3 ->> '$' end as error_description
+from q
+"""
+
+_PAYLOAD_SQL = """
+select * exclude (payload),
+    case when payload is null then '{}' when json_valid(payload) then json(payload) end as payload,
+    case when payload is not null and not json_valid(payload)
+         then 'payload is not valid JSON' end as reason
+from raw
+"""
+
+
+def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
+    """Run one SQL statement over ``raw`` (zero-copy through Arrow)."""
+    con = duckdb.connect()
+    try:
+        con.register("raw", raw.to_arrow())
+        return pl.from_arrow(con.sql(sql).to_arrow_table())  # type: ignore[return-value]
+    finally:
+        con.close()
+
+
+def _repair_quotes(frames: pl.DataFrame) -> pl.DataFrame:
+    """Retry frames whose JSON broke on typographic or single quotes (seen in portal exports)."""
+    fixed = frames["frame"].map_elements(lambda s: s.translate(_SMART), return_dtype=pl.String)
+    return frames.with_columns(fixed.alias("frame"))
+
+
+def split_frames(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Split rows with raw ``frame`` text; canonicalise ``payload`` of rows given in parts."""
+    whole = raw.filter(pl.col("frame").is_not_null())
+    parts = raw.filter(pl.col("frame").is_null())
+    out: list[pl.DataFrame] = []
+    rejects: list[Reject] = []
+    if whole.height:
+        split = _run(_SPLIT_SQL, whole)
+        bad = split.filter(pl.col("reason").is_not_null())
+        if bad.height:
+            retry = _run(_SPLIT_SQL, _repair_quotes(raw_rows(whole, bad)))
+            split = pl.concat([split.filter(pl.col("reason").is_null()), retry])
+        ok, rej = _take(split, file, "frame")
+        out.append(ok.drop("frame"))
+        rejects += rej
+    if parts.height:
+        ok, rej = _take(_run(_PAYLOAD_SQL, parts), file, "payload")
+        out.append(ok.drop("frame"))
+        rejects += rej
+    if not out:
+        return raw.drop("frame"), rejects
+    return pl.concat(out, how="diagonal_relaxed"), rejects
+
+
+def raw_rows(whole: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
+    """The original rows of ``whole`` whose split failed (matched by their sequence number)."""
+    return whole.join(bad.select("seq"), on="seq", how="semi")
+
+
+def _take(split: pl.DataFrame, file: str, raw_col: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Separate split rows that failed, as rejects carrying their reason."""
+    bad = split.filter(pl.col("reason").is_not_null())
+    rejects: list[Reject] = []
+    for reason, grp in bad.group_by("reason", maintain_order=True):
+        rejects += rejects_from(
+            file, grp["line"].to_list(), grp[raw_col].to_list(), f"malformed frame: {reason[0]}"
+        )
+    return split.filter(pl.col("reason").is_null()).drop("reason"), rejects

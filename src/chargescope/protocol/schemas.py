@@ -1,0 +1,84 @@
+"""Validate payloads against the official OCPP JSON schemas shipped by the ``ocpp`` package."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema_rs
+import orjson
+import polars as pl
+
+_PKG = {"1.6": "v16", "2.0.1": "v201", "2.1": "v21"}
+
+
+def _strip_multiple_of(node: Any) -> Any:
+    """Drop ``multipleOf``: binary floats such as 0.3 fail ``multipleOf: 0.1`` in 1.6 schemas."""
+    if isinstance(node, dict):
+        return {k: _strip_multiple_of(v) for k, v in node.items() if k != "multipleOf"}
+    if isinstance(node, list):
+        return [_strip_multiple_of(v) for v in node]
+    return node
+
+
+def schema_name(version: str, action: str, is_call: bool) -> str:
+    """The schema file name for an action's request or response in ``version``."""
+    if version == "1.6":
+        return f"{action}.json" if is_call else f"{action}Response.json"
+    return f"{action}{'Request' if is_call else 'Response'}.json"
+
+
+@cache
+def validator(version: str, action: str, is_call: bool) -> Any | None:
+    """A compiled validator, or None when the version has no schema for the action."""
+    pkg = _PKG.get(version)
+    if pkg is None:
+        return None
+    path = resources.files("ocpp").joinpath(pkg, "schemas", schema_name(version, action, is_call))
+    if not path.is_file():
+        return None
+    schema = _strip_multiple_of(json.loads(path.read_text(encoding="utf-8-sig")))
+    schema.pop("$id", None)
+    return jsonschema_rs.validator_for(schema)
+
+
+def check(version: str, action: str, is_call: bool, payload: str) -> tuple[bool | None, str | None]:
+    """Validate one payload text: (valid, first error) or (None, None) when no schema applies."""
+    v = validator(version, action, is_call)
+    if v is None:
+        return None, None
+    try:
+        obj = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        return False, f"payload is not JSON: {exc}"
+    if v.is_valid(obj):
+        return True, None
+    err = next(iter(v.iter_errors(obj)))
+    where = "/".join(str(p) for p in err.instance_path) or "payload"
+    return False, f"{where}: {err.message}"
+
+
+def validate(frames: pl.DataFrame) -> pl.DataFrame:
+    """Add ``valid`` and ``schema_error``; each distinct payload is checked once."""
+    keys = ["ocpp_version", "action", "message_type", "payload"]
+    todo = (
+        frames.filter(
+            pl.col("message_type").is_in(["CALL", "CALLRESULT"]) & pl.col("action").is_not_null()
+        )
+        .select(keys)
+        .unique()
+    )
+    valid: list[bool | None] = []
+    errors: list[str | None] = []
+    for ver, action, mtype, payload in todo.iter_rows():
+        ok, err = check(ver, action, mtype == "CALL", payload)
+        valid.append(ok)
+        errors.append(err)
+    checked = todo.with_columns(
+        pl.Series("valid", valid, dtype=pl.Boolean),
+        pl.Series("schema_error", errors, dtype=pl.String),
+    )
+    out = frames.drop("valid", "schema_error", strict=False)
+    return out.join(checked, on=keys, how="left", nulls_equal=True, maintain_order="left")

@@ -1,0 +1,44 @@
+"""Tell each charger's OCPP version from the actions and payload shapes it uses."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from chargescope.protocol.actions import ONLY_V2, ONLY_V16, ONLY_V21
+
+V16 = "1.6"
+V201 = "2.0.1"
+V21 = "2.1"
+UNKNOWN = "unknown"
+
+# Payload keys that exist in one family only (BootNotification, StatusNotification, ...).
+_V16_KEYS = r'"(?:chargePointVendor|idTag|meterStart|errorCode)"'
+_V2_KEYS = r'"(?:chargingStation|connectorStatus|idToken|evseId|eventType)"'
+
+
+def detect_versions(frames: pl.DataFrame) -> pl.DataFrame:
+    """One row per charger: ``charger_id`` and ``ocpp_version``."""
+    calls = frames.filter(pl.col("message_type") == "CALL")
+    per = calls.group_by("charger_id").agg(
+        pl.col("action").is_in(list(ONLY_V21)).any().alias("v21"),
+        (pl.col("action").is_in(list(ONLY_V2)) | pl.col("payload").str.contains(_V2_KEYS))
+        .any()
+        .alias("v2"),
+        (pl.col("action").is_in(list(ONLY_V16)) | pl.col("payload").str.contains(_V16_KEYS))
+        .any()
+        .alias("v16"),
+    )
+    version = (
+        pl.when(pl.col("v21"))
+        .then(pl.lit(V21))
+        .when(pl.col("v2"))
+        .then(pl.lit(V201))
+        .when(pl.col("v16"))
+        .then(pl.lit(V16))
+        .otherwise(pl.lit(UNKNOWN))
+    )
+    ids = frames.select("charger_id").unique()
+    out = ids.join(
+        per.select("charger_id", version.alias("ocpp_version")), on="charger_id", how="left"
+    )
+    return out.with_columns(pl.col("ocpp_version").fill_null(UNKNOWN))

@@ -1,0 +1,242 @@
+"""The Reader protocol, the raw frame columns every reader returns, and the shared result types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import polars as pl
+
+TO_CSMS = "to_csms"
+TO_CHARGER = "to_charger"
+
+#: Columns a reader returns, one row per OCPP-J frame (or per split frame when the layout
+#: carries the envelope fields in columns). ``frame`` holds the raw OCPP-J text when the layout
+#: has it; otherwise ``message_type``/``unique_id``/``action``/``payload`` carry the parts.
+RAW_SCHEMA: dict[str, pl.DataType] = {
+    "ts": pl.Datetime("ms", "UTC"),
+    "charger_id": pl.String(),
+    "direction": pl.String(),
+    "frame": pl.String(),
+    "message_type": pl.Int8(),
+    "unique_id": pl.String(),
+    "action": pl.String(),
+    "payload": pl.String(),
+    "error_code": pl.String(),
+    "error_description": pl.String(),
+    "connector_id": pl.Int32(),
+    "site_id": pl.String(),
+    "line": pl.Int64(),
+}
+
+#: Websocket connection events some logs record beside the frames.
+CONN_SCHEMA: dict[str, pl.DataType] = {
+    "ts": pl.Datetime("ms", "UTC"),
+    "charger_id": pl.String(),
+    "event": pl.String(),  # "connected" | "disconnected"
+    "detail": pl.String(),
+    "line": pl.Int64(),
+}
+
+#: Words logs use for the two directions, lower-cased.
+DIRECTION_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "charger to server",
+            "charger to csms",
+            "charger->server",
+            "cp to csms",
+            "cp->csms",
+            "cp→csms",
+            "charger→server",
+            "charger → server",
+            "cp → csms",
+            "incoming",
+            "in",
+            "inbound",
+            "received",
+            "receive",
+            "recv",
+            "rx",
+            "from charger",
+            "from cp",
+            "request in",
+            "response in",
+            "upstream",
+            "cp",
+            "chargepoint>centralsystem",
+            "chargingstation>csms",
+            "msg-in",
+            "charge point to central system",
+            "c2s",
+            "to_csms",
+            "to csms",
+            "cs->csms",
+            "station to csms",
+        ],
+        TO_CSMS,
+    ),
+    **dict.fromkeys(
+        [
+            "server to charger",
+            "csms to charger",
+            "server->charger",
+            "csms to cp",
+            "csms->cp",
+            "csms→cp",
+            "server→charger",
+            "server → charger",
+            "csms → cp",
+            "outgoing",
+            "out",
+            "outbound",
+            "sent",
+            "send",
+            "sending",
+            "tx",
+            "to charger",
+            "to cp",
+            "request out",
+            "response out",
+            "downstream",
+            "csms",
+            "centralsystem>chargepoint",
+            "csms>chargingstation",
+            "msg-out",
+            "central system to charge point",
+            "s2c",
+            "to_charger",
+            "csms->cs",
+            "csms to station",
+        ],
+        TO_CHARGER,
+    ),
+}
+
+
+def direction_expr(col: str = "direction") -> pl.Expr:
+    """Map a column of direction words to ``to_csms``/``to_charger`` (null when unknown)."""
+    return (
+        pl.col(col)
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(DIRECTION_WORDS, default=None, return_dtype=pl.String)
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input stream: a display name and its (decompressed) bytes."""
+
+    name: str
+    data: bytes
+
+    def text(self) -> str:
+        """The content as text (UTF-8, BOM dropped, undecodable bytes replaced)."""
+        return self.data.decode("utf-8-sig", errors="replace")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A reader's claim on a source, with how sure it is and why."""
+
+    reader: str
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class NoMatch:
+    """A reader's refusal of a source, with the reason."""
+
+    reason: str
+
+
+Sniff = Match | NoMatch
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """User-given hints for reading: a time zone for local times and a column mapping."""
+
+    tz: str | None = None
+    columns: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input line that could not be read, kept with where it was and why."""
+
+    file: str
+    line: int
+    raw: str
+    reason: str
+
+
+@dataclass
+class ReadResult:
+    """What a reader got from one source."""
+
+    frames: pl.DataFrame
+    noise: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    connections: pl.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    lines: int = 0
+
+
+class Reader(Protocol):
+    """One input layout: it recognises its content and reads it into raw frame rows."""
+
+    name: str
+    title: str
+    sample: str
+
+    def sniff(self, head: str) -> Sniff:
+        """Say whether ``head`` (a bounded prefix of the text) looks like this layout."""
+        ...
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Read the whole source into raw frame rows, noise count and rejects."""
+        ...
+
+
+def conform(df: pl.DataFrame, schema: dict[str, pl.DataType] = RAW_SCHEMA) -> pl.DataFrame:
+    """Add missing raw columns as nulls, cast the rest, and order them as ``schema``."""
+    exprs = []
+    for name, dtype in schema.items():
+        if name in df.columns:
+            exprs.append(pl.col(name).cast(dtype, strict=False))
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(name))
+    return df.select(exprs)
+
+
+def empty_frames() -> pl.DataFrame:
+    """An empty raw frame table."""
+    return pl.DataFrame(schema=RAW_SCHEMA)
+
+
+def rejects_from(
+    file: str, lines: Iterable[int], raws: Iterable[str | None], reason: str
+) -> list[Reject]:
+    """Build rejects for many lines that failed for the same reason."""
+    return [
+        Reject(file, int(n), (r or "")[:2000], reason) for n, r in zip(lines, raws, strict=True)
+    ]
+
+
+def split_rejects(
+    df: pl.DataFrame, bad: pl.Expr, file: str, raw_col: str, reason: str
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Split rows where ``bad`` holds off ``df`` as rejects with one reason."""
+    flagged = df.with_columns(bad.fill_null(True).alias("__bad"))
+    bad_rows = flagged.filter(pl.col("__bad"))
+    rejects = rejects_from(
+        file,
+        bad_rows["line"].to_list(),
+        bad_rows[raw_col].cast(pl.String).to_list(),
+        reason,
+    )
+    return flagged.filter(~pl.col("__bad")).drop("__bad"), rejects

@@ -1,0 +1,65 @@
+"""Shared helpers for delimited (CSV-like) layouts: header sniffing and typed-as-text reading."""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+
+import polars as pl
+
+from chargescope.readers.base import Source
+
+
+def first_line(head: str) -> str:
+    """The first non-empty line of ``head`` (BOM stripped)."""
+    for line in head.lstrip("\ufeff").splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+def header(head: str) -> tuple[str, list[str]]:
+    """The delimiter and lower-cased, trimmed column names of a delimited header line."""
+    line = first_line(head)
+    delim = max((",", ";", "\t"), key=line.count)
+    names = next(_csv.reader([line], delimiter=delim), [])
+    return delim, [n.strip().strip('"').strip().lower() for n in names]
+
+
+def find(names: list[str], *candidates: str) -> str | None:
+    """The first of ``candidates`` present in ``names`` (already lower-cased)."""
+    for c in candidates:
+        if c in names:
+            return c
+    return None
+
+
+def read_rows(source: Source, delim: str) -> pl.DataFrame:
+    """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
+    text = source.text()
+    df = pl.read_csv(
+        io.StringIO(text),
+        separator=delim,
+        infer_schema=False,
+        quote_char='"',
+        truncate_ragged_lines=True,
+    )
+    df = df.rename({c: c.strip().strip('"').strip().lower() for c in df.columns})
+    # a quoted field may span lines: count them so each row keeps its real line number
+    breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in df.columns])
+    return df.with_columns(
+        (
+            pl.lit(2, dtype=pl.Int64)
+            + pl.int_range(pl.len(), dtype=pl.Int64)
+            + breaks.cum_sum().shift(1, fill_value=0)
+        ).alias("line")
+    )
+
+
+def newest_first(ts: pl.Series) -> bool:
+    """True when a time column runs mostly backwards (portal exports list newest first)."""
+    valid = ts.drop_nulls()
+    if valid.len() < 2:
+        return False
+    steps = valid.diff().drop_nulls().dt.total_milliseconds()
+    return int((steps < 0).sum()) > int((steps > 0).sum())

@@ -1,0 +1,149 @@
+"""Vectorised parsing of the timestamp spellings OCPP logs use, to UTC milliseconds."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import polars as pl
+
+from chargescope.errors import ConfigError
+
+UTC_MS = pl.Datetime("ms", "UTC")
+
+# year-first: 2024-01-02T03:04:05.678Z, 2024/08/23 08:44:04, 2024-05-17T09:20:43:732 (OCTT)
+_YMD = (
+    r"^\s*\[?(\d{4})[-/](\d{1,2})[-/](\d{1,2})[T ](\d{1,2}):(\d{2}):(\d{2})"
+    r"(?:[.,:](\d{1,9}))?\s*(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?\]?\s*$"
+)
+# day-first: 14.08.2025 11:40:44 (portal exports), 14/08/2025 11:40:44
+_DMY = (
+    r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})[T ](\d{1,2}):(\d{2}):(\d{2})"
+    r"(?:[.,](\d{1,9}))?\s*(Z|z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$"
+)
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$")
+
+
+def offset_minutes(tz: str) -> int | None:
+    """Minutes east of UTC for a fixed offset spelling such as ``+02:00`` (None if not one)."""
+    tz = tz.strip()
+    if tz.upper() in ("Z", "UTC", "GMT"):
+        return 0
+    m = _OFFSET.match(tz)
+    if not m:
+        return None
+    sign = -1 if m.group(1) == "-" else 1
+    return sign * (int(m.group(2)) * 60 + int(m.group(3) or 0))
+
+
+def check_tz(tz: str | None) -> None:
+    """Raise ConfigError if ``tz`` is neither a fixed offset nor a known zone name."""
+    if tz is None or offset_minutes(tz) is not None:
+        return
+    try:
+        pl.Series([datetime(2024, 1, 1)]).dt.replace_time_zone(tz)
+    except Exception as exc:  # polars raises ComputeError for unknown zones
+        raise ConfigError(
+            f"unknown time zone {tz!r}: use an offset like +02:00 or a name like Europe/Zurich"
+        ) from exc
+
+
+def _zone_expr(col: str) -> pl.Expr:
+    """Offset in minutes given by a captured zone group (null when there is none)."""
+    z = pl.col(col)
+    sign = pl.when(z.str.starts_with("-")).then(-1).otherwise(1)
+    digits = z.str.replace_all(r"[^0-9]", "")
+    hours = digits.str.slice(0, 2).cast(pl.Int32, strict=False)
+    mins = digits.str.slice(2, 2).cast(pl.Int32, strict=False).fill_null(0)
+    return (
+        pl.when(z.is_null())
+        .then(None)
+        .when(z.str.to_uppercase().is_in(["Z", "UTC", "GMT"]))
+        .then(0)
+        .otherwise(sign * (hours * 60 + mins))
+    )
+
+
+def _assemble(groups: pl.DataFrame, order: tuple[int, int, int], tz: str | None) -> pl.Series:
+    """Build UTC datetimes from captured date/time/fraction/zone groups."""
+    y, mo, d = (pl.col(str(i)).cast(pl.Int32, strict=False) for i in order)
+    frac = pl.col("7").fill_null("0").str.pad_end(3, "0").str.slice(0, 3).cast(pl.Int32)
+    naive = pl.datetime(
+        y,
+        mo,
+        d,
+        pl.col("4").cast(pl.Int32, strict=False),
+        pl.col("5").cast(pl.Int32, strict=False),
+        pl.col("6").cast(pl.Int32, strict=False),
+        time_unit="ms",
+    ) + pl.duration(milliseconds=frac)
+    zone = _zone_expr("8")
+    default_off = offset_minutes(tz) if tz else 0
+    if tz is not None and default_off is None:
+        local = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+        local = local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    else:
+        local = naive - pl.duration(minutes=pl.lit(default_off or 0))
+    out = pl.when(zone.is_not_null()).then(naive - pl.duration(minutes=zone)).otherwise(local)
+    return groups.select(out.dt.replace_time_zone("UTC").dt.cast_time_unit("ms").alias("ts"))["ts"]
+
+
+def parse_times(values: pl.Series, tz: str | None = None) -> pl.Series:
+    """Parse timestamp strings to UTC ms; strings without a zone are read in ``tz`` (default UTC).
+
+    Unparseable values become null; callers turn those rows into rejects.
+    """
+    s = values.cast(pl.String).str.strip_chars()
+    out = s.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="ms", time_zone="UTC", strict=False)
+    out = out.dt.cast_time_unit("ms").alias("ts")
+    for pattern, order in ((_YMD, (1, 2, 3)), (_DMY, (3, 2, 1)), (_EPOCH, ())):
+        todo = (out.is_null() & s.is_not_null()).arg_true()
+        if todo.len() == 0:
+            break
+        part = s.gather(todo)
+        if pattern is _EPOCH:
+            parsed = _parse_epoch(part)
+        else:
+            groups = part.str.extract_groups(pattern).struct.unnest()
+            groups.columns = [str(i + 1) for i in range(groups.width)]
+            parsed = _assemble(groups, order, tz)
+        out = out.scatter(todo, parsed)
+    return out
+
+
+_EPOCH = r"^\d{9,13}(\.\d+)?$"
+
+
+def _parse_epoch(s: pl.Series) -> pl.Series:
+    """Numbers as Unix epoch seconds (< 1e11) or milliseconds."""
+    num = s.str.strip_chars().cast(pl.Float64, strict=False)
+    num = pl.select(pl.when(s.str.contains(_EPOCH)).then(num).alias("n"))["n"]
+    ms = pl.select(
+        pl.when(num.is_null())
+        .then(None)
+        .when(num.abs() < 1e11)
+        .then(num * 1000)
+        .otherwise(num)
+        .cast(pl.Int64)
+        .alias("ms")
+    )["ms"]
+    return ms.cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
+
+
+def parse_one(value: str, tz: str | None = None) -> datetime | None:
+    """Parse a single timestamp (for banner lines and sparse fields)."""
+    res = parse_times(pl.Series([value]), tz)[0]
+    return res if isinstance(res, datetime) else None
+
+
+def format_ms(ts: datetime) -> str:
+    """ISO-8601 UTC with milliseconds and a Z."""
+    return (
+        ts.astimezone(tz=None if ts.tzinfo is None else ts.tzinfo).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{ts.microsecond // 1000:03d}Z"
+    )
+
+
+def shift(ts: datetime, minutes: int) -> datetime:
+    """``ts`` moved by ``minutes``."""
+    return ts + timedelta(minutes=minutes)

@@ -1,0 +1,60 @@
+"""Vectorised pieces writers share: JSON string quoting, OCPP-J frame text and ISO times."""
+
+from __future__ import annotations
+
+import polars as pl
+
+
+def json_str(expr: pl.Expr) -> pl.Expr:
+    """``expr`` as a JSON string literal (quotes included)."""
+    escaped = (
+        expr.str.replace_all("\\", "\\\\", literal=True)
+        .str.replace_all('"', '\\"', literal=True)
+        .str.replace_all("\n", "\\n", literal=True)
+        .str.replace_all("\r", "\\r", literal=True)
+        .str.replace_all("\t", "\\t", literal=True)
+    )
+    return pl.lit('"') + escaped + pl.lit('"')
+
+
+def frame_text() -> pl.Expr:
+    """The OCPP-J array text of each normalized row."""
+    uid = json_str(pl.col("unique_id").fill_null(""))
+    payload = pl.col("payload").fill_null("{}")
+    call = pl.concat_str(
+        [
+            pl.lit("[2,"),
+            uid,
+            pl.lit(","),
+            json_str(pl.col("action")),
+            pl.lit(","),
+            payload,
+            pl.lit("]"),
+        ]
+    )
+    result = pl.concat_str([pl.lit("[3,"), uid, pl.lit(","), payload, pl.lit("]")])
+    error = pl.concat_str(
+        [
+            pl.lit("[4,"),
+            uid,
+            pl.lit(","),
+            json_str(pl.col("error_code").fill_null("GenericError")),
+            pl.lit(","),
+            json_str(pl.col("error_description").fill_null("")),
+            pl.lit(","),
+            payload,
+            pl.lit("]"),
+        ]
+    )
+    mt = pl.col("message_type")
+    return pl.when(mt == "CALL").then(call).when(mt == "CALLRESULT").then(result).otherwise(error)
+
+
+def iso_ms(col: str = "ts") -> pl.Expr:
+    """ISO-8601 UTC text with milliseconds and Z."""
+    return pl.col(col).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+
+
+def write_csv(df: pl.DataFrame, out: object, separator: str = ",") -> None:
+    """CSV with a header, every field quoted only where needed, LF line ends."""
+    df.write_csv(out, separator=separator, quote_style="necessary")  # type: ignore[arg-type]
