@@ -60,10 +60,13 @@ def head_of(source: Source) -> str:
 def detect(source: Source, options: ReadOptions | None = None) -> Detection:
     """Pick the reader whose sniff is most confident; raise UnknownLayoutError if none is."""
     _load_builtin()
+    if options and options.columns and "custom" in REGISTRY:
+        forced = Match("custom", 1.0, "columns mapped with --columns")
+        return Detection(REGISTRY["custom"], forced, [("custom", forced)])
     head = head_of(source)
     answers: list[tuple[str, Match | NoMatch]] = []
     for name, reader in REGISTRY.items():
-        if name == "custom" and not (options and options.columns):
+        if name == "custom":
             answers.append((name, NoMatch("only with --columns")))
             continue
         try:

@@ -1,0 +1,250 @@
+"""The chargescope command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chargescope import __version__
+from chargescope.errors import ChargescopeError, ConfigError
+from chargescope.readers.base import ReadOptions
+from chargescope.readers.times import check_tz
+
+app = typer.Typer(
+    name="chargescope",
+    help="Read OCPP logs in any common layout, rebuild what happened, and explain what went wrong.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+Paths = Annotated[
+    list[str], typer.Argument(help="Log files, directories, .gz/.zip archives, or - for stdin.")
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="Force a layout (see `chargescope formats`).")
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option("--tz", help="Zone for times logged without one: +02:00 or Europe/Zurich."),
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Map CSV columns: time=COL,charger=COL,direction=COL,frame=COL (or action=COL,payload=COL).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+
+
+def parse_columns(spec: str | None) -> dict[str, str] | None:
+    """``time=Date,charger=Station`` -> {"time": "Date", "charger": "Station"}."""
+    if not spec:
+        return None
+    mapping: dict[str, str] = {}
+    for part in spec.split(","):
+        key, sep, col = part.partition("=")
+        if not sep or not key.strip() or not col.strip():
+            raise ConfigError(f"--columns: expected KEY=COLUMN, got {part!r}")
+        mapping[key.strip().lower()] = col.strip()
+    return mapping
+
+
+def read_options(tz: str | None, columns: str | None) -> ReadOptions:
+    """Validated reading options from the command line."""
+    check_tz(tz)
+    return ReadOptions(tz=tz, columns=parse_columns(columns))
+
+
+def fail(exc: ChargescopeError) -> typer.Exit:
+    """Print a library error and return the exit for it (2: usage or input error)."""
+    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    return typer.Exit(2)
+
+
+def progress_printer(quiet: bool) -> Any:
+    """A progress callback that writes to stderr when it is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(name: str, i: int, n: int) -> None:
+        err.print(f"[dim]reading {i + 1}/{n}: {name}[/]", highlight=False)
+
+    return show
+
+
+def load_frames(
+    paths: list[str],
+    fmt: str | None,
+    tz: str | None,
+    columns: str | None,
+    quiet: bool,
+    check_schemas: bool = True,
+) -> Any:
+    """Ingest paths (or load a saved table directory) for a command."""
+    from chargescope.ingest import ingest
+    from chargescope.store import is_store, load
+
+    if len(paths) == 1 and is_store(paths[0]):
+        return load(paths[0])
+    options = read_options(tz, columns)
+    return ingest(
+        paths,
+        layout=fmt,
+        options=options,
+        check_schemas=check_schemas,
+        progress=progress_printer(quiet),
+    )
+
+
+def print_ingest(summary: dict[str, Any]) -> None:
+    """The readable ingest summary."""
+    table = Table(title="Inputs", title_justify="left")
+    for col in ("file", "layout", "frames", "noise", "rejects"):
+        table.add_column(col, justify="right" if col in ("frames", "noise", "rejects") else "left")
+    for f in summary["files"]:
+        table.add_row(f["path"], f["layout"], str(f["frames"]), str(f["noise"]), str(f["rejects"]))
+    out.print(table)
+    for f in summary["files"]:
+        for note in f["notes"]:
+            out.print(f"  note ({f['path']}): {note}", highlight=False)
+    versions = ", ".join(f"{v}: {n}" for v, n in summary["versions"].items()) or "-"
+    out.print(
+        f"[bold]{summary['frames']}[/] frames from [bold]{summary['chargers']}[/] chargers "
+        f"(OCPP {versions}), {summary['start']} .. {summary['end']}",
+        highlight=False,
+    )
+    out.print(
+        f"calls {summary['calls']}: answered {summary['answered']}, unanswered "
+        f"{summary['unanswered']}; orphan answers {summary['orphans']}; invalid payloads "
+        f"{summary['invalid_payloads']}; duplicates dropped {summary['duplicates_dropped']}; "
+        f"connection events {summary['connection_events']}",
+        highlight=False,
+    )
+    if summary["rejects"]:
+        out.print(f"[yellow]{summary['rejects']} lines could not be read[/]:")
+        for r in summary["reject_samples"]:
+            out.print(
+                f"  {r['file']}:{r['line']}: {r['reason']}: {r['raw'][:120]}", highlight=False
+            )
+
+
+@app.command()
+def ingest(
+    paths: Paths,
+    fmt: FormatOpt = None,
+    tz: TzOpt = None,
+    columns: ColumnsOpt = None,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Save the normalized table (Parquet) to DIR.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Say why each file's layout was chosen.")
+    ] = False,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip schema validation of payloads.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read OCPP logs into one normalized, paired frame table and summarise it."""
+    try:
+        if explain:
+            explain_detection(paths, read_options(tz, columns))
+        result = load_frames(paths, fmt, tz, columns, quiet, not no_validate)
+        if save:
+            from chargescope.store import save as save_store
+
+            save_store(result, save)
+    except ChargescopeError as exc:
+        raise fail(exc) from None
+    summary = result.summary()
+    if as_json:
+        out.print_json(json.dumps(summary)) if sys.stdout.isatty() else print(
+            json.dumps(summary, indent=1)
+        )
+    else:
+        print_ingest(summary)
+        if save:
+            out.print(f"saved to {save}/", highlight=False)
+
+
+def explain_detection(paths: list[str], options: ReadOptions) -> None:
+    """Print each source's detection decision."""
+    from chargescope.readers import detect
+    from chargescope.readers.source import open_sources
+
+    for source in open_sources(paths):
+        try:
+            det = detect(source, options)
+            err.print(f"{source.name}: {det.explain()}", highlight=False, markup=False)
+        except ChargescopeError as exc:
+            err.print(f"{source.name}: {exc}", highlight=False, markup=False)
+
+
+@app.command()
+def formats() -> None:
+    """List every layout chargescope reads and writes, with a sample of each."""
+    from chargescope.readers import all_readers
+    from chargescope.writers import all_writers
+
+    writers = all_writers()
+    for name, reader in all_readers().items():
+        mark = " (read, write)" if name in writers else " (read)"
+        out.print(f"[bold]{name}[/]{mark}: {reader.title}", highlight=False)
+        for line in reader.sample.splitlines()[:4]:
+            out.print(f"    {line}", highlight=False, markup=False)
+
+
+@app.command()
+def convert(
+    paths: Paths,
+    to: Annotated[str, typer.Option("--to", help="Layout to write (see `chargescope formats`).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
+    fmt: FormatOpt = None,
+    tz: TzOpt = None,
+    columns: ColumnsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write the frames of any readable log in another layout."""
+    from chargescope.writers import write_layout
+
+    try:
+        result = load_frames(paths, fmt, tz, columns, quiet, check_schemas=False)
+        if output:
+            with output.open("wb") as fh:
+                write_layout(result.frames, to, fh, result.connections)
+        else:
+            write_layout(result.frames, to, sys.stdout.buffer, result.connections)
+    except ChargescopeError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def version() -> None:
+    """Print the chargescope version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    """Entry point of the `chargescope` command."""
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
