@@ -90,6 +90,11 @@ def _iso(ts: Any) -> str | None:
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
+def _blank(data: bytes) -> bool:
+    """True for empty or whitespace-only content (stops at the first other byte)."""
+    return not data or data.isspace() or data == b"\xef\xbb\xbf"
+
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -218,14 +223,14 @@ def ingest_sources(
 ) -> Ingest:
     """Read, normalize, merge, pair and validate every source."""
     options = options or ReadOptions()
-    if not sources or all(not s.data.strip() for s in sources):
+    if not sources or all(_blank(s.data) for s in sources):
         names = ", ".join(s.name for s in sources) or "the input"
         raise EmptyInputError(f"{names}: empty input, no log lines to read")
     parts, rejects, files, conns = [], [], [], []
     for i, source in enumerate(sources):
         if progress:
             progress(source.name, i, len(sources))
-        if not source.data.strip():
+        if _blank(source.data):
             files.append(FileSummary(source.name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
             continue
         result, summary = read_source(source, layout, options)

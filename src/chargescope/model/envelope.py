@@ -9,18 +9,18 @@ from chargescope.readers.base import Reject, rejects_from
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
-# One JSON parse per frame: the first five array elements, then cheap unquoting of the small ones.
+# One JSON parse per frame: the first six array elements, then cheap unquoting of the small ones.
+# Only the frame text goes through DuckDB; the result lines up with the input row by row.
 _SPLIT_SQL = """
 with p as (
-    select *, case when json_valid(frame) and json_type(frame) = 'ARRAY'
-                   then json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]', '$[5]'])
-              end as j
+    select case when json_valid(frame) and json_type(frame) = 'ARRAY'
+                then json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]', '$[5]'])
+           end as j
     from raw
 ), q as (
-    select *, j[1] as e0, j[2] as e1, j[3] as e2, j[4] as e3, j[5] as e4, j[6] as e5 from p
+    select j, j[1] as e0, j[2] as e1, j[3] as e2, j[4] as e3, j[5] as e4 from p
 )
-select * exclude (j, e0, e1, e2, e3, e4, e5, message_type, unique_id, action, payload,
-                  error_code, error_description),
+select
     case when j is null then 'not a JSON array'
          when e0 not in ('2', '3', '4') then 'first element is not an OCPP-J message type (2, 3, 4)'
          when json_type(e1) <> 'VARCHAR' then 'message id is not a string'
@@ -33,12 +33,14 @@ select * exclude (j, e0, e1, e2, e3, e4, e5, message_type, unique_id, action, pa
     end as reason,
     cast(e0 as TINYINT) as message_type,
     e1 ->> '$' as unique_id,
-    coalesce(case when e0 = '2' then e2 ->> '$' end, action) as action,
+    case when e0 = '2' then e2 ->> '$' end as frame_action,
     case e0 when '2' then e3 when '3' then e2 else coalesce(e4, '{}') end as payload,
     case when e0 = '4' then e2 ->> '$' end as error_code,
     case when e0 = '4' then e3 ->> '$' end as error_description
 from q
 """
+
+_SPLIT_COLS = ("message_type", "unique_id", "payload", "error_code", "error_description")
 
 _PAYLOAD_SQL = """
 select * exclude (payload),
@@ -59,6 +61,14 @@ def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
         con.close()
 
 
+def _split(whole: pl.DataFrame) -> pl.DataFrame:
+    """Envelope columns for rows with frame text; reader-given action kept for answers."""
+    parts = _run(_SPLIT_SQL, whole.select("frame"))
+    out = whole.drop(_SPLIT_COLS).hstack(parts)
+    action = pl.coalesce("frame_action", "action").alias("action")
+    return out.with_columns(action).drop("frame_action")
+
+
 def _repair_quotes(frames: pl.DataFrame) -> pl.DataFrame:
     """Retry frames whose JSON broke on typographic or single quotes (seen in portal exports)."""
     fixed = frames["frame"].map_elements(lambda s: s.translate(_SMART), return_dtype=pl.String)
@@ -72,10 +82,10 @@ def split_frames(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Rejec
     out: list[pl.DataFrame] = []
     rejects: list[Reject] = []
     if whole.height:
-        split = _run(_SPLIT_SQL, whole)
+        split = _split(whole)
         bad = split.filter(pl.col("reason").is_not_null())
         if bad.height:
-            retry = _run(_SPLIT_SQL, _repair_quotes(raw_rows(whole, bad)))
+            retry = _split(_repair_quotes(raw_rows(whole, bad)))
             split = pl.concat([split.filter(pl.col("reason").is_null()), retry])
         ok, rej = _take(split, file, "frame")
         out.append(ok.drop("frame"))

@@ -9,69 +9,62 @@ from __future__ import annotations
 
 import polars as pl
 
-from chargescope.model.schema import CALL, TO_CHARGER, TO_CSMS
+from chargescope.model.schema import CALL, TO_CSMS
+
+
+def _keys(frames: pl.DataFrame) -> pl.DataFrame:
+    """Per frame: integer grouping keys (charger, call direction, id hash) and the real key."""
+    is_call = pl.col("message_type") == CALL
+    to_csms = pl.col("direction") == TO_CSMS
+    # the direction of the call a frame belongs to: a call's own, an answer's opposite
+    call_dir = pl.when(is_call).then(to_csms).otherwise(~to_csms)
+    key = pl.coalesce(pl.col("unique_id"), pl.lit("\x00") + pl.col("action"))
+    return frames.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
+        "ts",
+        is_call.alias("is_call"),
+        pl.col("charger_id").ne_missing(pl.col("charger_id").shift()).cum_sum().alias("charger"),
+        call_dir.alias("call_dir"),
+        key.alias("key"),
+        key.hash().alias("key_hash"),
+    )
 
 
 def pair(frames: pl.DataFrame) -> pl.DataFrame:
     """Fill ``peer_id``, ``latency_ms`` and answer ``action``/``connector_id`` from pairs.
 
-    ``frames`` must carry ``frame_id`` in charger/time order.
+    ``frames`` must carry ``frame_id`` equal to the row number.
     """
-    is_call = pl.col("message_type") == CALL
-    flipped = (
-        pl.when(pl.col("direction") == TO_CSMS).then(pl.lit(TO_CHARGER)).otherwise(pl.lit(TO_CSMS))
-    )
-    keyed = frames.select(
-        "frame_id",
-        "ts",
-        "charger_id",
-        "message_type",
-        "unique_id",
-        "action",
-        "connector_id",
-        pl.when(is_call).then(pl.col("direction")).otherwise(flipped).alias("call_dir"),
-        pl.coalesce(pl.col("unique_id"), pl.lit("\x00") + pl.col("action")).alias("key"),
-    ).sort(["charger_id", "call_dir", "key", "frame_id"])
-    same = (
-        (pl.col("charger_id") == pl.col("charger_id").shift())
+    keyed = _keys(frames).sort(["charger", "call_dir", "key_hash", "row"])
+    prev_same = (
+        (pl.col("charger") == pl.col("charger").shift())
         & (pl.col("call_dir") == pl.col("call_dir").shift())
         & (pl.col("key") == pl.col("key").shift())
     )
-    answers = keyed.with_columns(
-        pl.col("frame_id").shift().alias("call_id"),
+    links = keyed.with_columns(
+        pl.col("row").shift().alias("call_row"),
         pl.col("ts").shift().alias("call_ts"),
-        pl.col("action").shift().alias("call_action"),
-        pl.col("connector_id").shift().alias("call_connector"),
-        ((pl.col("message_type") != CALL) & (pl.col("message_type").shift() == CALL) & same)
-        .fill_null(False)
-        .alias("paired"),
-    ).filter(pl.col("paired") & pl.col("key").is_not_null())
-    answers = answers.select(
-        pl.col("frame_id").alias("answer_id"),
-        "call_id",
-        (pl.col("ts") - pl.col("call_ts")).dt.total_milliseconds().alias("latency_ms"),
-        "call_action",
-        "call_connector",
-    )
-    by_answer = answers.select(
-        pl.col("answer_id").alias("frame_id"),
-        pl.col("call_id").alias("peer_id"),
-        "latency_ms",
-        "call_action",
-        "call_connector",
-    )
-    by_call = answers.select(
-        pl.col("call_id").alias("frame_id"), pl.col("answer_id").alias("peer_id"), "latency_ms"
-    )
-    links = pl.concat([by_answer, by_call], how="diagonal")
-    out = frames.drop("peer_id", "latency_ms", strict=False).join(links, on="frame_id", how="left")
-    return (
-        out.with_columns(
-            pl.coalesce("action", "call_action").alias("action"),
-            pl.coalesce("connector_id", "call_connector").alias("connector_id"),
-        )
-        .drop("call_action", "call_connector")
-        .sort("frame_id")
+        (~pl.col("is_call") & pl.col("is_call").shift() & prev_same).fill_null(False).alias("hit"),
+    ).filter(pl.col("hit") & pl.col("key").is_not_null())
+    answer_rows, call_rows = links["row"], links["call_row"]
+    latency = (links["ts"] - links["call_ts"]).dt.total_milliseconds()
+    n = frames.height
+    peer = pl.repeat(None, n, dtype=pl.Int64, eager=True).alias("peer_id")
+    peer = peer.scatter(answer_rows, call_rows).scatter(call_rows, answer_rows)
+    lat = pl.repeat(None, n, dtype=pl.Int64, eager=True).alias("latency_ms")
+    lat = lat.scatter(answer_rows, latency).scatter(call_rows, latency)
+    out = frames.with_columns(peer, lat)
+    # answers take the action and connector of their call where the layout did not give them
+    return out.with_columns(
+        pl.coalesce(
+            pl.col("action"), pl.col("action").gather(pl.col("peer_id").fill_null(0))
+        ).alias("action"),
+        pl.coalesce(
+            pl.col("connector_id"),
+            pl.when(pl.col("peer_id").is_not_null()).then(
+                pl.col("connector_id").gather(pl.col("peer_id").fill_null(0))
+            ),
+        ).alias("connector_id"),
     )
 
 

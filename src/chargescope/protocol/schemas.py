@@ -60,25 +60,62 @@ def check(version: str, action: str, is_call: bool, payload: str) -> tuple[bool 
     return False, f"{where}: {err.message}"
 
 
+def _check_group(validator_: Any, payloads: list[str]) -> tuple[list[bool], dict[str, str]]:
+    """Validity of each payload of one schema; each distinct text decoded and checked once."""
+    memo: dict[str, bool] = {}
+    errors: dict[str, str] = {}
+    loads, is_valid = orjson.loads, validator_.is_valid
+    out: list[bool] = []
+    for text in payloads:
+        ok = memo.get(text)
+        if ok is None:
+            try:
+                ok = is_valid(loads(text))
+            except orjson.JSONDecodeError:
+                ok = False
+            memo[text] = ok
+            if not ok:
+                errors[text] = _first_error(validator_, text)
+        out.append(ok)
+    return out, errors
+
+
+def _first_error(validator_: Any, text: str) -> str:
+    """The first schema violation of an invalid payload, with where it is."""
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return f"payload is not JSON: {exc}"
+    err = next(iter(validator_.iter_errors(obj)), None)
+    if err is None:
+        return "invalid"
+    where = "/".join(str(p) for p in err.instance_path) or "payload"
+    return f"{where}: {err.message}"
+
+
 def validate(frames: pl.DataFrame) -> pl.DataFrame:
-    """Add ``valid`` and ``schema_error``; each distinct payload is checked once."""
-    keys = ["ocpp_version", "action", "message_type", "payload"]
-    todo = (
-        frames.filter(
-            pl.col("message_type").is_in(["CALL", "CALLRESULT"]) & pl.col("action").is_not_null()
-        )
-        .select(keys)
-        .unique()
-    )
-    valid: list[bool | None] = []
-    errors: list[str | None] = []
-    for ver, action, mtype, payload in todo.iter_rows():
-        ok, err = check(ver, action, mtype == "CALL", payload)
-        valid.append(ok)
-        errors.append(err)
-    checked = todo.with_columns(
-        pl.Series("valid", valid, dtype=pl.Boolean),
-        pl.Series("schema_error", errors, dtype=pl.String),
-    )
-    out = frames.drop("valid", "schema_error", strict=False)
-    return out.join(checked, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    """Add ``valid`` and ``schema_error`` (null where no official schema applies)."""
+    n = frames.height
+    valid = pl.repeat(None, n, dtype=pl.Boolean, eager=True).alias("valid")
+    errors = pl.repeat(None, n, dtype=pl.String, eager=True).alias("schema_error")
+    todo = frames.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
+        "ocpp_version",
+        "action",
+        "message_type",
+        "payload",
+    ).filter(pl.col("message_type").is_in(["CALL", "CALLRESULT"]) & pl.col("action").is_not_null())
+    for (version, action, mtype), group in todo.group_by(
+        ["ocpp_version", "action", "message_type"]
+    ):
+        v = validator(str(version), str(action), mtype == "CALL")
+        if v is None:
+            continue
+        payloads = group["payload"].to_list()
+        ok, bad = _check_group(v, payloads)
+        rows = group["row"]
+        valid = valid.scatter(rows, pl.Series(ok, dtype=pl.Boolean))
+        if bad:
+            msgs = pl.Series([bad.get(p) for p in payloads], dtype=pl.String)
+            errors = errors.scatter(rows, msgs)
+    return frames.with_columns(valid, errors)

@@ -22,7 +22,7 @@ def register(reader: Reader) -> Reader:
 
 
 #: Built-in layout modules, in tie-break order; each registers its reader on import.
-BUILTIN = ("stream",)
+BUILTIN = ("stream", "sheet", "portal", "citrine", "custom")
 
 
 def _load_builtin() -> None:

@@ -37,7 +37,7 @@ class StreamReader:
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read rows; restore time order when the export lists newest first."""
-        delim, names = header(source.text()[:65536])
+        delim, names = header(source.data[:65536].decode("utf-8-sig", errors="replace"))
         rows = read_rows(source, delim)
         time_col = find(names, "timestamp", "time") or "timestamp"
         charger_col = find(names, "charger", "charger_id", "chargerid", "station")

@@ -36,17 +36,21 @@ def find(names: list[str], *candidates: str) -> str | None:
 
 def read_rows(source: Source, delim: str) -> pl.DataFrame:
     """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
-    text = source.text()
+    data = source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
     df = pl.read_csv(
-        io.StringIO(text),
+        io.BytesIO(data),
         separator=delim,
         infer_schema=False,
         quote_char='"',
+        encoding="utf8-lossy",
         truncate_ragged_lines=True,
     )
     df = df.rename({c: c.strip().strip('"').strip().lower() for c in df.columns})
     # a quoted field may span lines: count them so each row keeps its real line number
-    breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in df.columns])
+    multiline = [c for c in df.columns if df[c].str.contains("\n", literal=True).any()]
+    breaks = pl.sum_horizontal(
+        [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline] or [pl.lit(0)]
+    )
     return df.with_columns(
         (
             pl.lit(2, dtype=pl.Int64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+import duckdb
 import polars as pl
 
 from chargescope.errors import ConfigError
@@ -94,8 +95,7 @@ def parse_times(values: pl.Series, tz: str | None = None) -> pl.Series:
     Unparseable values become null; callers turn those rows into rejects.
     """
     s = values.cast(pl.String).str.strip_chars()
-    out = s.str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_unit="ms", time_zone="UTC", strict=False)
-    out = out.dt.cast_time_unit("ms").alias("ts")
+    out = _fast_iso(s, zoned_only=tz is not None and offset_minutes(tz) != 0)
     for pattern, order in ((_YMD, (1, 2, 3)), (_DMY, (3, 2, 1)), (_EPOCH, ())):
         todo = (out.is_null() & s.is_not_null()).arg_true()
         if todo.len() == 0:
@@ -109,6 +109,25 @@ def parse_times(values: pl.Series, tz: str | None = None) -> pl.Series:
             parsed = _assemble(groups, order, tz)
         out = out.scatter(todo, parsed)
     return out
+
+
+def _fast_iso(s: pl.Series, zoned_only: bool) -> pl.Series:
+    """ISO-8601 strings through DuckDB's timestamp cast (fast); others stay null.
+
+    With ``zoned_only`` only strings that state their zone are taken: zone-less ones must be
+    read in the user's zone by the slower path.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.register("t", pl.DataFrame({"v": s}).to_arrow())
+        cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
+        sql = f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
+        got = pl.from_arrow(con.sql(sql).to_arrow_table())
+    finally:
+        con.close()
+    assert isinstance(got, pl.DataFrame)
+    return got["ts"].dt.convert_time_zone("UTC").dt.cast_time_unit("ms").alias("ts")
 
 
 _EPOCH = r"^\d{9,13}(\.\d+)?$"

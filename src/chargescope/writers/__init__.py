@@ -17,7 +17,7 @@ WRITERS: dict[str, Writer] = {}
 #: Layout name -> file extension used when writing a whole set of layouts.
 EXTENSIONS: dict[str, str] = {}
 
-BUILTIN = ("stream",)
+BUILTIN = ("stream", "sheet", "portal", "citrine")
 
 
 def register(name: str, ext: str) -> Callable[[Writer], Writer]:

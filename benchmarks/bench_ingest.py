@@ -1,0 +1,110 @@
+"""Ingest benchmark: frames/s and peak memory per layout, beside the pure-Python baseline reader.
+
+Builds a large fleet log (the simulator when available), writes it in every layout, then times
+`ingest` (read, split, pair; with and without schema validation) and the baseline on each file,
+each in its own process so peak memory is that run's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUN_INGEST = """
+import json, resource, sys, time
+from chargescope.ingest import ingest
+t = time.perf_counter()
+r = ingest([sys.argv[1]], check_schemas=sys.argv[2] == "1")
+s = r.summary()
+print(json.dumps({"seconds": time.perf_counter() - t, "frames": s["frames"], "answered": s["answered"],
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+RUN_BASELINE = """
+import json, resource, runpy, sys, time, io, contextlib
+t = time.perf_counter()
+buf = io.StringIO()
+with contextlib.redirect_stdout(buf):
+    sys.argv = ["baseline", sys.argv[1]]
+    runpy.run_path(sys.argv[0] if False else %r, run_name="__main__")
+res = json.loads(buf.getvalue())
+res.update(seconds=time.perf_counter() - t, rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(json.dumps(res))
+"""
+
+
+def build_data(out: Path, chargers: int, days: float, seed: int) -> Path:
+    """Write the fleet in every layout under ``out`` (reused when already there)."""
+    marker = out / "frames.parquet"
+    if marker.exists():
+        return out
+    from chargescope.simulate import simulate_fleet, write_fleet
+
+    t = time.perf_counter()
+    fleet = simulate_fleet(chargers=chargers, days=days, seed=seed)
+    write_fleet(fleet, out)
+    print(f"simulated {fleet.frames.height} frames in {time.perf_counter() - t:.1f} s -> {out}")
+    return out
+
+
+def run(code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh interpreter and return its JSON line."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def best(code: str, repeat: int, *args: str) -> dict:
+    """The fastest of ``repeat`` runs (peak memory of that run)."""
+    runs = [run(code, *args) for _ in range(repeat)]
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def main() -> None:
+    """Benchmark every layout file in the data directory."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--chargers", type=int, default=150)
+    ap.add_argument("--days", type=float, default=7)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", type=Path, default=HERE.parent / "bench-data")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--layouts", default="", help="comma-separated subset")
+    args = ap.parse_args()
+    data = build_data(
+        args.data / f"fleet-{args.chargers}x{args.days:g}-s{args.seed}",
+        args.chargers,
+        args.days,
+        args.seed,
+    )
+    wanted = set(filter(None, args.layouts.split(",")))
+    files = sorted(p for p in data.iterdir() if p.suffix not in (".json", ".parquet"))
+    header = f"{'layout file':<24}{'frames':>10}{'ingest s':>10}{'frames/s':>12}{'MB':>7}{'+valid s':>10}{'baseline s':>12}{'MB':>7}{'speedup':>9}"
+    print(header)
+    baseline_code = RUN_BASELINE % str(HERE / "baseline.py")
+    for f in files:
+        if wanted and f.stem not in wanted:
+            continue
+        fast = best(RUN_INGEST, args.repeat, str(f), "0")
+        full = best(RUN_INGEST, args.repeat, str(f), "1")
+        base = best(baseline_code, args.repeat, str(f))
+        rate = fast["frames"] / fast["seconds"]
+        print(
+            f"{f.name:<24}{fast['frames']:>10}{fast['seconds']:>10.2f}{rate:>12,.0f}{fast['rss_mb']:>7.0f}"
+            f"{full['seconds']:>10.2f}{base['seconds']:>12.2f}{base['rss_mb']:>7.0f}"
+            f"{base['seconds'] / fast['seconds']:>8.1f}x",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
