@@ -37,14 +37,17 @@ def find(names: list[str], *candidates: str) -> str | None:
 def read_rows(source: Source, delim: str) -> pl.DataFrame:
     """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
     data = source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
-    df = pl.read_csv(
-        io.BytesIO(data),
-        separator=delim,
-        infer_schema=False,
-        quote_char='"',
-        encoding="utf8-lossy",
-        truncate_ragged_lines=True,
-    )
+    try:
+        df = pl.read_csv(
+            io.BytesIO(data),
+            separator=delim,
+            infer_schema=False,
+            quote_char='"',
+            encoding="utf8-lossy",
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError:
+        return _read_rows_leniently(data, delim)
     df = df.rename({c: c.strip().strip('"').strip().lower() for c in df.columns})
     # a quoted field may span lines: count them so each row keeps its real line number
     multiline = [c for c in df.columns if df[c].str.contains("\n", literal=True).any()]
@@ -58,6 +61,25 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
             + breaks.cum_sum().shift(1, fill_value=0)
         ).alias("line")
     )
+
+
+def _read_rows_leniently(data: bytes, delim: str) -> pl.DataFrame:
+    """The slow path for CSV the fast parser refuses (stray quotes): Python's lenient csv."""
+    text = data.decode("utf-8", errors="replace")
+    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False)
+    names = [n.strip().strip('"').strip().lower() for n in next(reader, [])]
+    columns: list[list[str | None]] = [[] for _ in names]
+    lines: list[int] = []
+    start = reader.line_num + 1
+    for row in reader:
+        for i, col in enumerate(columns):
+            col.append(row[i] if i < len(row) else None)
+        lines.append(start)
+        start = reader.line_num + 1
+    df = pl.DataFrame(
+        {n: pl.Series(c, dtype=pl.String) for n, c in zip(names, columns, strict=True)}
+    )
+    return df.with_columns(pl.Series("line", lines, dtype=pl.Int64))
 
 
 def newest_first(ts: pl.Series) -> bool:

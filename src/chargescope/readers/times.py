@@ -67,17 +67,14 @@ def _zone_expr(col: str) -> pl.Expr:
 
 def _assemble(groups: pl.DataFrame, order: tuple[int, int, int], tz: str | None) -> pl.Series:
     """Build UTC datetimes from captured date/time/fraction/zone groups."""
-    y, mo, d = (pl.col(str(i)).cast(pl.Int32, strict=False) for i in order)
+    y, mo, d = (pl.col(str(i)).str.zfill(2) for i in order)
     frac = pl.col("7").fill_null("0").str.pad_end(3, "0").str.slice(0, 3).cast(pl.Int32)
-    naive = pl.datetime(
-        y,
-        mo,
-        d,
-        pl.col("4").cast(pl.Int32, strict=False),
-        pl.col("5").cast(pl.Int32, strict=False),
-        pl.col("6").cast(pl.Int32, strict=False),
-        time_unit="ms",
-    ) + pl.duration(milliseconds=frac)
+    text = pl.concat_str(
+        [y, mo, d, pl.col("4").str.zfill(2), pl.col("5"), pl.col("6")], separator=" "
+    )
+    naive = text.str.strptime(pl.Datetime("ms"), "%Y %m %d %H %M %S", strict=False) + pl.duration(
+        milliseconds=frac
+    )
     zone = _zone_expr("8")
     default_off = offset_minutes(tz) if tz else 0
     if tz is not None and default_off is None:

@@ -1,0 +1,133 @@
+"""Ingest: bad input is counted and kept, archives and directories, duplicates, validation."""
+
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from chargescope.errors import EmptyInputError, UnknownLayoutError
+from chargescope.ingest import ingest, ingest_sources
+from chargescope.readers.base import Source
+from tests.conftest import REFERENCE, stream_csv
+
+
+def test_every_line_is_a_frame_or_a_reject() -> None:
+    data = stream_csv(REFERENCE[:4]) + (
+        b'not-a-time,incoming,"[2,""9"",""Heartbeat"",{}]",CP\n'
+        b'2025-03-03T08:00:00Z,incoming,"[2,""9"",""Heartbeat"",{]",CP\n'
+        b'2025-03-03T08:00:00Z,incoming,"[7,""9"",""Heartbeat"",{}]",CP\n'
+        b'2025-03-03T08:00:00Z,sideways,"[3,""9"",{}]",CP\n'
+    )
+    result = ingest_sources([Source("mixed.csv", data)])
+    assert result.frames.height == 4
+    reasons = {(r.line, r.reason.split(":")[0]) for r in result.rejects}
+    assert reasons == {
+        (6, "no readable timestamp"),
+        (7, "malformed frame"),
+        (8, "malformed frame"),
+        (9, "direction unknown (not given, and not inferable from the action)"),
+    }
+    assert all(r.file == "mixed.csv" and r.raw for r in result.rejects)
+    assert result.summary()["rejects"] == 4
+
+
+def test_bom_crlf_and_quoted_newlines() -> None:
+    rows = REFERENCE[:2]
+    data = b"\xef\xbb\xbf" + stream_csv(rows).replace(b"\n", b"\r\n")
+    pretty = data.replace(b'""chargePointVendor""', b'\n  ""chargePointVendor""')
+    plain = ingest_sources([Source("a.csv", stream_csv(rows))]).frames
+    for variant in (data, pretty):
+        got = ingest_sources([Source("b.csv", variant)]).frames
+        assert got.drop("file", "line").equals(plain.drop("file", "line"))
+
+
+def test_line_numbers_count_embedded_newlines() -> None:
+    data = stream_csv(REFERENCE[:3]).replace(b'""chargePointVendor""', b'\n""chargePointVendor""')
+    got = ingest_sources([Source("b.csv", data)]).frames
+    assert got["line"].to_list() == [2, 4, 5]
+
+
+def test_empty_input_is_a_clear_error() -> None:
+    with pytest.raises(EmptyInputError, match="empty input"):
+        ingest_sources([Source("e.log", b"  \n\n")])
+
+
+def test_unknown_layout_lists_what_was_tried() -> None:
+    with pytest.raises(UnknownLayoutError) as info:
+        ingest_sources([Source("odd.txt", b"hello world\nthis is not ocpp\n")])
+    message = str(info.value)
+    assert "stream:" in message and "--columns" in message and "--format" in message
+
+
+def test_gzip_zip_and_directories_merge_by_time(tmp_path: Path) -> None:
+    first, second = stream_csv(REFERENCE[:10]), stream_csv(REFERENCE[10:])
+    (tmp_path / "a.csv.gz").write_bytes(gzip.compress(first))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("inner/b.csv", second)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.zip").write_bytes(buf.getvalue())
+    merged = ingest([str(tmp_path)])
+    whole = ingest_sources([Source("all.csv", stream_csv(REFERENCE))])
+    assert merged.frames.drop("file", "line").equals(whole.frames.drop("file", "line"))
+    assert [f.path.endswith(("a.csv.gz", "b.zip!inner/b.csv")) for f in merged.files] == [
+        True,
+        True,
+    ]
+
+
+def test_overlapping_exports_keep_each_frame_once() -> None:
+    a = Source("a.csv", stream_csv(REFERENCE[:12]))
+    b = Source("b.csv", stream_csv(REFERENCE[6:]))
+    result = ingest_sources([a, b])
+    assert result.frames.height == len(REFERENCE)
+    assert result.duplicates == 6
+
+
+def test_schema_violations_are_flagged_not_dropped() -> None:
+    rows = [
+        (
+            "2025-03-03T08:00:00Z",
+            "C",
+            "incoming",
+            '[2,"1","StatusNotification",{"connectorId":1,"status":"Bogus"}]',
+        ),
+        ("2025-03-03T08:00:01Z", "C", "outgoing", '[3,"1",{}]'),
+        (
+            "2025-03-03T08:00:02Z",
+            "C",
+            "incoming",
+            '[2,"2","StartTransaction",{"connectorId":1,"idTag":"A","meterStart":0,"timestamp":"2025-03-03T08:00:02Z"}]',
+        ),
+    ]
+    frames = ingest_sources([Source("v.csv", stream_csv(rows))]).frames
+    assert frames["valid"].to_list() == [False, True, True]
+    assert "errorCode" in frames["schema_error"][0] or "Bogus" in frames["schema_error"][0]
+
+
+def test_versions_detected_per_charger(reference: pl.DataFrame) -> None:
+    versions = dict(reference.select("charger_id", "ocpp_version").unique().iter_rows())
+    assert versions == {"CP-16/A 1": "1.6", "CS-201": "2.0.1"}
+    assert reference.filter(pl.col("charger_id") == "CS-201")["valid"].drop_nulls().all()
+
+
+def test_typographic_quotes_are_repaired() -> None:
+    frame = "[2,\u201c5\u201d,\u201cAuthorize\u201d,{\u201cidTag\u201d:\u201cxx\u201d}]"
+    data = f'timestamp,type,message,charger\n2025-03-03T08:00:00Z,incoming,"{frame}",C\n'.encode()
+    frames = ingest_sources([Source("q.csv", data)]).frames
+    assert frames.row(0, named=True)["payload"] == '{"idTag":"xx"}'
+
+
+def test_broken_csv_quoting_loses_only_the_broken_row() -> None:
+    good = stream_csv(REFERENCE[:2])
+    data = (
+        good
+        + b'2025-03-03T08:00:02Z,incoming,"[2,"3","Heartbeat",{}]",CP\n'
+        + stream_csv(REFERENCE[2:4]).split(b"\n", 1)[1]
+    )
+    result = ingest_sources([Source("broken.csv", data)])
+    assert result.frames.height == 4
+    assert [r.line for r in result.rejects] == [4]
