@@ -17,7 +17,7 @@ from chargescope.readers.base import (
     direction_expr,
     split_rejects,
 )
-from chargescope.readers.tabular import find, header, newest_first, read_rows
+from chargescope.readers.tabular import find, header, newest_first, read_rows, reject_all
 from chargescope.readers.times import parse_times
 
 
@@ -37,10 +37,13 @@ class StreamReader:
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read rows; restore time order when the export lists newest first."""
-        delim, names = header(source.data[:65536].decode("utf-8-sig", errors="replace"))
+        delim, _ = header(source.data[:65536].decode("utf-8-sig", errors="replace"))
         rows = read_rows(source, delim)
-        time_col = find(names, "timestamp", "time") or "timestamp"
-        charger_col = find(names, "charger", "charger_id", "chargerid", "station")
+        time_col = find(rows.columns, "timestamp", "time") or "timestamp"
+        missing = [c for c in (time_col, "type", "message") if c not in rows.columns]
+        if missing:
+            return reject_all(source, rows, missing)
+        charger_col = find(rows.columns, "charger", "charger_id", "chargerid", "station")
         notes: list[str] = []
         if charger_col:
             charger = pl.col(charger_col).str.strip_chars()

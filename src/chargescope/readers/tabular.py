@@ -7,7 +7,7 @@ import io
 
 import polars as pl
 
-from chargescope.readers.base import Source
+from chargescope.readers.base import ReadResult, Source, empty_frames, rejects_from
 
 
 def first_line(head: str) -> str:
@@ -37,6 +37,8 @@ def find(names: list[str], *candidates: str) -> str | None:
 def read_rows(source: Source, delim: str) -> pl.DataFrame:
     """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
     data = source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
+    if not data.strip():
+        return pl.DataFrame({"line": pl.Series([], dtype=pl.Int64)})
     try:
         df = pl.read_csv(
             io.BytesIO(data),
@@ -46,9 +48,9 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
             encoding="utf8-lossy",
             truncate_ragged_lines=True,
         )
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, UnicodeError):
         return _read_rows_leniently(data, delim)
-    df = df.rename({c: c.strip().strip('"').strip().lower() for c in df.columns})
+    df = df.rename(dict(zip(df.columns, _unique_names(df.columns), strict=True)))
     # a quoted field may span lines: count them so each row keeps its real line number
     multiline = [c for c in df.columns if df[c].str.contains("\n", literal=True).any()]
     breaks = pl.sum_horizontal(
@@ -63,11 +65,23 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
     )
 
 
+def _unique_names(raw: list[str]) -> list[str]:
+    """Trimmed, lower-cased column names, made unique (``line`` is reserved)."""
+    seen: dict[str, int] = {"line": 1}
+    out = []
+    for name in raw:
+        base = name.strip().strip('"').strip().lower() or "column"
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append(base if n == 0 else f"{base}_{n + 1}")
+    return out
+
+
 def _read_rows_leniently(data: bytes, delim: str) -> pl.DataFrame:
     """The slow path for CSV the fast parser refuses (stray quotes): Python's lenient csv."""
     text = data.decode("utf-8", errors="replace")
     reader = _csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False)
-    names = [n.strip().strip('"').strip().lower() for n in next(reader, [])]
+    names = _unique_names(next(reader, []))
     columns: list[list[str | None]] = [[] for _ in names]
     lines: list[int] = []
     start = reader.line_num + 1
@@ -79,7 +93,22 @@ def _read_rows_leniently(data: bytes, delim: str) -> pl.DataFrame:
     df = pl.DataFrame(
         {n: pl.Series(c, dtype=pl.String) for n, c in zip(names, columns, strict=True)}
     )
+    if not names:
+        return pl.DataFrame({"line": pl.Series(lines, dtype=pl.Int64)})
     return df.with_columns(pl.Series("line", lines, dtype=pl.Int64))
+
+
+def reject_all(source: Source, rows: pl.DataFrame, missing: list[str]) -> ReadResult:
+    """Every row rejected because the layout's required columns are absent."""
+    fields = [c for c in rows.columns if c != "line"]
+    reason = (
+        f"missing column(s) {', '.join(missing)} (columns found: {', '.join(fields) or 'none'})"
+    )
+    if not fields or not rows.height:
+        return ReadResult(empty_frames(), lines=rows.height)
+    raws = rows.select(pl.concat_str([pl.col(c).fill_null("") for c in fields], separator=","))
+    rejects = rejects_from(source.name, rows["line"].to_list(), raws.to_series().to_list(), reason)
+    return ReadResult(empty_frames(), rejects=rejects, lines=rows.height)
 
 
 def newest_first(ts: pl.Series) -> bool:
