@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from chargescope import __version__
@@ -74,15 +77,27 @@ def fail(exc: ChargescopeError) -> typer.Exit:
     return typer.Exit(2)
 
 
-def progress_printer(quiet: bool) -> Any:
-    """A progress callback that writes to stderr when it is a terminal."""
-    if quiet or not sys.stderr.isatty():
-        return None
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[Any]:
+    """A per-file progress bar on stderr (only on a terminal, and not with --quiet)."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("[dim]reading[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
 
-    def show(name: str, i: int, n: int) -> None:
-        err.print(f"[dim]reading {i + 1}/{n}: {name}[/]", highlight=False)
+        def show(name: str, i: int, n: int) -> None:
+            bar.update(task, total=n, completed=i, description=name)
 
-    return show
+        yield show
 
 
 def load_frames(
@@ -100,13 +115,10 @@ def load_frames(
     if len(paths) == 1 and is_store(paths[0]):
         return load(paths[0])
     options = read_options(tz, columns)
-    return ingest(
-        paths,
-        layout=fmt,
-        options=options,
-        check_schemas=check_schemas,
-        progress=progress_printer(quiet),
-    )
+    with progress_bar(quiet) as show:
+        return ingest(
+            paths, layout=fmt, options=options, check_schemas=check_schemas, progress=show
+        )
 
 
 def print_ingest(summary: dict[str, Any]) -> None:
