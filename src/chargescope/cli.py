@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 Paths = Annotated[
     list[str], typer.Argument(help="Log files, directories, .gz/.zip archives, or - for stdin.")

@@ -1,0 +1,102 @@
+"""The command line: summaries, JSON, saving, converting, and exit codes for bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chargescope.cli import app
+from chargescope.readers import all_readers
+from tests.conftest import REFERENCE, stream_csv
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def log(tmp_path: Path) -> Path:
+    path = tmp_path / "cp.csv"
+    path.write_bytes(stream_csv(REFERENCE))
+    return path
+
+
+def test_ingest_json_summary(log: Path) -> None:
+    res = runner.invoke(app, ["ingest", str(log), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    for key in (
+        "files",
+        "frames",
+        "calls",
+        "answered",
+        "unanswered",
+        "orphans",
+        "chargers",
+        "versions",
+        "start",
+        "end",
+    ):
+        assert key in summary
+    assert summary["frames"] == len(REFERENCE)
+    assert summary["unanswered"] == 2 and summary["orphans"] == 0
+    assert summary["versions"] == {"1.6": 1, "2.0.1": 1}
+    assert summary["files"][0]["layout"] == "stream"
+    assert summary["start"] == "2025-03-03T08:00:00.000Z"
+
+
+def test_ingest_text_summary_and_explain(log: Path) -> None:
+    res = runner.invoke(app, ["ingest", str(log), "--explain"])
+    assert res.exit_code == 0
+    assert "chose stream" in res.stderr
+    assert f"{len(REFERENCE)} frames from 2 chargers" in res.stdout
+
+
+def test_save_and_reload(log: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["ingest", str(log), "--save", str(store), "-q"]).exit_code == 0
+    again = runner.invoke(app, ["ingest", str(store), "--json"])
+    first = json.loads(runner.invoke(app, ["ingest", str(log), "--json"]).stdout)
+    assert json.loads(again.stdout) == first
+
+
+def test_convert_round_trips(log: Path, tmp_path: Path) -> None:
+    out = tmp_path / "copy.csv"
+    assert (
+        runner.invoke(app, ["convert", str(log), "--to", "stream", "-o", str(out)]).exit_code == 0
+    )
+    a = json.loads(runner.invoke(app, ["ingest", str(log), "--json"]).stdout)
+    b = json.loads(runner.invoke(app, ["ingest", str(out), "--json"]).stdout)
+    assert {k: v for k, v in a.items() if k != "files"} == {
+        k: v for k, v in b.items() if k != "files"
+    }
+
+
+def test_formats_lists_every_layout() -> None:
+    res = runner.invoke(app, ["formats"])
+    assert res.exit_code == 0
+    for name in all_readers():
+        assert name in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (b"hello\nworld\n", [], "no known OCPP log layout matched"),
+        (b"", [], "empty input"),
+        (None, [], "no such file"),
+        (b"x", ["--tz", "Nowhere/Land"], "unknown time zone"),
+        (b"x", ["--columns", "time"], "expected KEY=COLUMN"),
+        (b"x", ["--format", "nope"], "unknown layout"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(
+    tmp_path: Path, content: bytes | None, args: list[str], message: str
+) -> None:
+    path = tmp_path / "in.log"
+    if content is not None:
+        path.write_bytes(content)
+    res = runner.invoke(app, ["ingest", str(path), *args])
+    assert res.exit_code == 2
+    assert message in " ".join(res.stderr.split())
