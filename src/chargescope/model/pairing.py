@@ -2,7 +2,9 @@
 
 OCPP-J allows one outstanding CALL per direction, and chargers reuse message ids after a
 reboot, so an answer pairs with the nearest preceding CALL of the same charger, call direction
-and message id (or, when the layout carries no id, of the same action).
+and message id (or, when the layout carries no id, of the same action). Most answers follow
+their call directly within the charger's traffic in that direction: those pair without any
+sort; the rest (retries, interleaved calls) pair in a second pass sorted by key.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import polars as pl
 
 from chargescope.model.schema import CALL, TO_CSMS
 
+_SAME = ("charger", "call_dir", "key")
+
 
 def _keys(frames: pl.DataFrame) -> pl.DataFrame:
-    """Per frame: integer grouping keys (charger, call direction, id hash) and the real key."""
+    """Per frame: row, time, whether it is a call, charger number, call direction and key."""
     is_call = pl.col("message_type") == CALL
     to_csms = pl.col("direction") == TO_CSMS
     # the direction of the call a frame belongs to: a call's own, an answer's opposite
@@ -26,28 +30,47 @@ def _keys(frames: pl.DataFrame) -> pl.DataFrame:
         pl.col("charger_id").ne_missing(pl.col("charger_id").shift()).cum_sum().alias("charger"),
         call_dir.alias("call_dir"),
         key.alias("key"),
-        key.hash().alias("key_hash"),
     )
+
+
+def _adjacent(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Answers whose previous row (in ``keyed``'s order) is their call: (row, call_row, ms)."""
+    same = pl.all_horizontal([pl.col(c) == pl.col(c).shift() for c in _SAME])
+    hit = (~pl.col("is_call") & pl.col("is_call").shift() & same).fill_null(False)
+    return (
+        keyed.with_columns(
+            pl.col("row").shift().alias("call_row"),
+            pl.col("ts").shift().alias("call_ts"),
+            hit.alias("hit"),
+        )
+        .filter(pl.col("hit") & pl.col("key").is_not_null())
+        .select(
+            "row",
+            "call_row",
+            (pl.col("ts") - pl.col("call_ts")).dt.total_milliseconds().alias("ms"),
+        )
+    )
+
+
+def _links(frames: pl.DataFrame) -> pl.DataFrame:
+    """Every (answer row, call row, latency) pair."""
+    keyed = _keys(frames)
+    # pass 1: within each call direction, traffic is already in charger/time order
+    first = pl.concat([_adjacent(keyed.filter(pl.col("call_dir") == d)) for d in (True, False)])
+    used = pl.concat([first["row"], first["call_row"]])
+    rest = keyed.filter(~pl.col("row").is_in(used.implode()))
+    # pass 2: what is left, grouped by key (retried or interleaved calls)
+    second = _adjacent(rest.sort(["charger", "call_dir", pl.col("key").hash(), "row"]))
+    return pl.concat([first, second])
 
 
 def pair(frames: pl.DataFrame) -> pl.DataFrame:
     """Fill ``peer_id``, ``latency_ms`` and answer ``action``/``connector_id`` from pairs.
 
-    ``frames`` must carry ``frame_id`` equal to the row number.
+    ``frames`` must be in charger/time order with ``frame_id`` equal to the row number.
     """
-    keyed = _keys(frames).sort(["charger", "call_dir", "key_hash", "row"])
-    prev_same = (
-        (pl.col("charger") == pl.col("charger").shift())
-        & (pl.col("call_dir") == pl.col("call_dir").shift())
-        & (pl.col("key") == pl.col("key").shift())
-    )
-    links = keyed.with_columns(
-        pl.col("row").shift().alias("call_row"),
-        pl.col("ts").shift().alias("call_ts"),
-        (~pl.col("is_call") & pl.col("is_call").shift() & prev_same).fill_null(False).alias("hit"),
-    ).filter(pl.col("hit") & pl.col("key").is_not_null())
-    answer_rows, call_rows = links["row"], links["call_row"]
-    latency = (links["ts"] - links["call_ts"]).dt.total_milliseconds()
+    links = _links(frames)
+    answer_rows, call_rows, latency = links["row"], links["call_row"], links["ms"]
     n = frames.height
     peer = pl.repeat(None, n, dtype=pl.Int64, eager=True).alias("peer_id")
     peer = peer.scatter(answer_rows, call_rows).scatter(call_rows, answer_rows)
@@ -55,15 +78,12 @@ def pair(frames: pl.DataFrame) -> pl.DataFrame:
     lat = lat.scatter(answer_rows, latency).scatter(call_rows, latency)
     out = frames.with_columns(peer, lat)
     # answers take the action and connector of their call where the layout did not give them
+    of_peer = pl.col("peer_id").fill_null(0)
     return out.with_columns(
-        pl.coalesce(
-            pl.col("action"), pl.col("action").gather(pl.col("peer_id").fill_null(0))
-        ).alias("action"),
+        pl.coalesce(pl.col("action"), pl.col("action").gather(of_peer)).alias("action"),
         pl.coalesce(
             pl.col("connector_id"),
-            pl.when(pl.col("peer_id").is_not_null()).then(
-                pl.col("connector_id").gather(pl.col("peer_id").fill_null(0))
-            ),
+            pl.when(pl.col("peer_id").is_not_null()).then(pl.col("connector_id").gather(of_peer)),
         ).alias("connector_id"),
     )
 

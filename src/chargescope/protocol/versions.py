@@ -16,29 +16,36 @@ _V16_KEYS = r'"(?:chargePointVendor|idTag|meterStart|errorCode)"'
 _V2_KEYS = r'"(?:chargingStation|connectorStatus|idToken|evseId|eventType)"'
 
 
+#: Actions spelled alike in every version whose payload keys still tell the version apart.
+_SHAPED = ["BootNotification", "StatusNotification", "Authorize", "MeterValues"]
+
+
 def detect_versions(frames: pl.DataFrame) -> pl.DataFrame:
     """One row per charger: ``charger_id`` and ``ocpp_version``."""
     calls = frames.filter(pl.col("message_type") == "CALL")
-    per = calls.group_by("charger_id").agg(
+    actions = calls.group_by("charger_id", "action").len()
+    by_action = actions.group_by("charger_id").agg(
         pl.col("action").is_in(list(ONLY_V21)).any().alias("v21"),
-        (pl.col("action").is_in(list(ONLY_V2)) | pl.col("payload").str.contains(_V2_KEYS))
-        .any()
-        .alias("v2"),
-        (pl.col("action").is_in(list(ONLY_V16)) | pl.col("payload").str.contains(_V16_KEYS))
-        .any()
-        .alias("v16"),
+        pl.col("action").is_in(list(ONLY_V2)).any().alias("v2a"),
+        pl.col("action").is_in(list(ONLY_V16)).any().alias("v16a"),
+    )
+    shaped = calls.filter(pl.col("action").is_in(_SHAPED))
+    by_shape = shaped.group_by("charger_id").agg(
+        pl.col("payload").str.contains(_V2_KEYS).any().alias("v2p"),
+        pl.col("payload").str.contains(_V16_KEYS).any().alias("v16p"),
     )
     version = (
         pl.when(pl.col("v21"))
         .then(pl.lit(V21))
-        .when(pl.col("v2"))
+        .when(pl.col("v2a") | pl.col("v2p"))
         .then(pl.lit(V201))
-        .when(pl.col("v16"))
+        .when(pl.col("v16a") | pl.col("v16p"))
         .then(pl.lit(V16))
         .otherwise(pl.lit(UNKNOWN))
     )
-    ids = frames.select("charger_id").unique()
-    out = ids.join(
-        per.select("charger_id", version.alias("ocpp_version")), on="charger_id", how="left"
+    ids = frames.select("charger_id").unique(maintain_order=True)
+    per = ids.join(by_action, on="charger_id", how="left").join(
+        by_shape, on="charger_id", how="left"
     )
-    return out.with_columns(pl.col("ocpp_version").fill_null(UNKNOWN))
+    per = per.with_columns(pl.exclude("charger_id").fill_null(False))
+    return per.select("charger_id", version.alias("ocpp_version"))
