@@ -43,7 +43,7 @@ from q
 _SPLIT_COLS = ("message_type", "unique_id", "payload", "error_code", "error_description")
 
 _PAYLOAD_SQL = """
-select * exclude (payload),
+select
     case when payload is null then '{}' when json_valid(payload) then json(payload) end as payload,
     case when payload is not null and not json_valid(payload)
          then 'payload is not valid JSON' end as reason
@@ -91,7 +91,8 @@ def split_frames(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Rejec
         out.append(ok.drop("frame"))
         rejects += rej
     if parts.height:
-        ok, rej = _take(_run(_PAYLOAD_SQL, parts), file, "payload")
+        checked = _run(_PAYLOAD_SQL, parts.select("payload"))
+        ok, rej = _take(parts.drop("payload").hstack(checked), file, "raw")
         out.append(ok.drop("frame"))
         rejects += rej
     if not out:

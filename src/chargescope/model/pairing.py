@@ -78,13 +78,11 @@ def pair(frames: pl.DataFrame) -> pl.DataFrame:
     lat = lat.scatter(answer_rows, latency).scatter(call_rows, latency)
     out = frames.with_columns(peer, lat)
     # answers take the action and connector of their call where the layout did not give them
+    paired = pl.col("peer_id").is_not_null()
     of_peer = pl.col("peer_id").fill_null(0)
     return out.with_columns(
-        pl.coalesce(pl.col("action"), pl.col("action").gather(of_peer)).alias("action"),
-        pl.coalesce(
-            pl.col("connector_id"),
-            pl.when(pl.col("peer_id").is_not_null()).then(pl.col("connector_id").gather(of_peer)),
-        ).alias("connector_id"),
+        pl.coalesce(pl.col(c), pl.when(paired).then(pl.col(c).gather(of_peer))).alias(c)
+        for c in ("action", "connector_id")
     )
 
 

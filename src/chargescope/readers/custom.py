@@ -1,0 +1,561 @@
+"""Column-mapped CSV reading: the ``--columns`` layout, and the engine the fixed CSV layouts share.
+
+A delimited file is read in three steps: find the header line (banner lines before it are
+noise), load every column as text with its 1-based source line, then map named columns to the
+raw frame columns (``KEYS``). The fixed layouts (sheet, portal, citrine, kwwhat) are such a
+mapping found from their header; ``custom`` takes the mapping from ``--columns``.
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import polars as pl
+
+from chargescope.errors import ConfigError
+from chargescope.readers import register
+from chargescope.readers.base import (
+    TO_CHARGER,
+    TO_CSMS,
+    NoMatch,
+    ReadOptions,
+    ReadResult,
+    Reject,
+    Sniff,
+    Source,
+    direction_expr,
+    empty_frames,
+)
+from chargescope.readers.tabular import newest_first
+from chargescope.readers.times import parse_times
+
+#: What a mapped column can be; the keys ``--columns`` accepts.
+KEYS = (
+    "time",
+    "charger",
+    "direction",
+    "frame",
+    "message_type",
+    "unique_id",
+    "action",
+    "payload",
+    "connector",
+    "site",
+)
+DELIMITERS = (",", ";", "\t", "|")
+#: How many non-blank lines may precede the header (titles, ``sep=;``, export notes).
+HEADER_SEARCH_LINES = 30
+_BOM = b"\xef\xbb\xbf"
+_ZONED = r"(?i)(?:z|utc|gmt|[+-]\d{2}:?\d{2})\]?$|^\d{9,13}(?:\.\d+)?$"
+
+# Message-type cells: "BootNotification", "BootNotification.req", "Authorize.conf",
+# "HeartbeatResponse", "StartTransaction Response", "Reset.error", or a bare "CALLERROR".
+_TYPE_WORDS = {
+    "2": 2,
+    "call": 2,
+    "req": 2,
+    "request": 2,
+    "3": 3,
+    "callresult": 3,
+    "result": 3,
+    "response": 3,
+    "resp": 3,
+    "res": 3,
+    "conf": 3,
+    "confirmation": 3,
+    "answer": 3,
+    "4": 4,
+    "callerror": 4,
+    "error": 4,
+    "err": 4,
+}
+_TYPE_CELL = re.compile(
+    r"^\s*([A-Za-z][A-Za-z0-9_]*?)"
+    r"(?:\s*[.:/_\- ]\s*([A-Za-z]+)|(Request|Response|Confirmation|Error))?\s*$"
+)
+
+
+def norm(name: str) -> str:
+    """A column name reduced for matching: lower case, no spaces, dashes, dots or underscores."""
+    return re.sub(r"[\s_\-.]+", "", name.strip().strip('"').strip().lower())
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a delimited file's header line is and how it splits."""
+
+    line: int  # 1-based line of the header
+    offset: int  # byte offset of the header line in the (BOM-less) data
+    delim: str
+    names: list[str]  # column names as written, trimmed
+
+
+def split_line(line: str) -> tuple[str, list[str]]:
+    """The delimiter giving the most fields, and the trimmed fields of ``line``."""
+    best: tuple[str, list[str]] = (",", [line.strip()])
+    for delim in DELIMITERS:
+        if delim not in line:
+            continue
+        try:
+            fields = next(_csv.reader([line], delimiter=delim), [])
+        except _csv.Error:  # a stray carriage return inside the line
+            fields = line.split(delim)
+        if len(fields) > len(best[1]):
+            best = (delim, [f.strip().strip('"').strip() for f in fields])
+    return best
+
+
+def find_header(
+    data: bytes | str, accept: Callable[[list[str]], bool], limit: int = HEADER_SEARCH_LINES
+) -> Header | None:
+    """The first of the leading non-blank lines whose normalized names ``accept`` takes."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    raw = raw.removeprefix(_BOM)
+    offset, seen = 0, 0
+    for number, line in enumerate(raw[: 256 * 1024].split(b"\n"), start=1):
+        text = line.decode("utf-8", errors="replace").strip()
+        if text:
+            delim, names = split_line(text)
+            if accept([norm(n) for n in names]):
+                return Header(number, offset, delim, names)
+            seen += 1
+            if seen >= limit:
+                return None
+        offset += len(line) + 1
+    return None
+
+
+def pick(names: list[str], *candidates: str) -> int | None:
+    """Index of the first candidate (normalized spelling) present in normalized ``names``."""
+    for c in candidates:
+        if c in names:
+            return names.index(c)
+    return None
+
+
+def _python_rows(body: bytes, delim: str, width: int) -> pl.DataFrame:
+    """Lenient fallback for CSV that Polars refuses (stray quotes): Python's csv module."""
+    text = body.decode("utf-8", errors="replace")
+    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    next(reader, None)  # the header
+    cols: list[list[str | None]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    start = reader.line_num + 1
+    for fields in reader:
+        padded = (fields + [""] * width)[:width]
+        for col, value in zip(cols, padded, strict=True):
+            col.append(value or None)
+        lines.append(start)
+        start = reader.line_num + 1
+    data: dict[str, list[str | None] | list[int]] = {f"c{i}": c for i, c in enumerate(cols)}
+    data["line"] = lines
+    return pl.DataFrame(
+        data, schema={**{f"c{i}": pl.String for i in range(width)}, "line": pl.Int64}
+    )
+
+
+def load_rows(source: Source, hdr: Header) -> pl.DataFrame:
+    """Every column as text named ``c0``, ``c1``, ... plus the 1-based ``line`` of each row."""
+    body = source.data.removeprefix(_BOM)[hdr.offset :]
+    width = len(hdr.names)
+    try:
+        df = pl.read_csv(
+            body,
+            separator=hdr.delim,
+            infer_schema=False,
+            quote_char='"',
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy",
+        )
+    except pl.exceptions.PolarsError:
+        out = _python_rows(body, hdr.delim, width)
+        return out.with_columns(pl.col("line") + (hdr.line - 1))
+    df = df.select(df.columns[:width])
+    df.columns = [f"c{i}" for i in range(df.width)]
+    for i in range(df.width, width):  # a header polars split shorter than ours
+        df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"c{i}"))
+    first = pl.lit(hdr.line + 1, dtype=pl.Int64) + pl.int_range(pl.len(), dtype=pl.Int64)
+    if body.count(b"\n") - 1 > df.height:  # quoted fields span lines: count them
+        breaks = pl.sum_horizontal(
+            [pl.col(c).str.count_matches("\n").fill_null(0) for c in df.columns]
+        )
+        first = first + breaks.cum_sum().shift(1, fill_value=0)
+    return df.with_columns(first.alias("line"))
+
+
+def _type_of(cell: str) -> tuple[int | None, str | None]:
+    """Message type and action named by one message-type cell (None when it names neither)."""
+    squashed = re.sub(r"[\s_\-]+", "", cell.strip().lower())
+    if squashed in _TYPE_WORDS:
+        return _TYPE_WORDS[squashed], None
+    m = _TYPE_CELL.match(cell)
+    if not m:
+        return None, None
+    suffix = (m.group(2) or m.group(3) or "").lower()
+    if not suffix:
+        return 2, m.group(1)
+    kind = _TYPE_WORDS.get(suffix)
+    if kind is None:  # "Foo Bar": not a suffix we know, so not an action either
+        return None, None
+    return kind, m.group(1)
+
+
+def message_type_exprs(values: pl.Series) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions for the message type (Int8) and action named by a message-type column."""
+    distinct = [v for v in values.unique().to_list() if v is not None]
+    kinds: dict[str, int | None] = {}
+    actions: dict[str, str | None] = {}
+    for v in distinct:
+        kinds[v], actions[v] = _type_of(v)
+    col = pl.col(values.name)
+    kind = col.replace_strict(kinds, default=None, return_dtype=pl.Int8)
+    action = col.replace_strict(actions, default=None, return_dtype=pl.String)
+    return kind, action
+
+
+def _blank(expr: pl.Expr) -> pl.Expr:
+    """Null for cells that are empty or only whitespace."""
+    s = expr.str.strip_chars()
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which loaded column (``c0``, ``c1``, ...) carries each key, plus layout words."""
+
+    cols: dict[str, str]
+    direction_words: Mapping[str, str] | None = None
+
+
+def _direction(m: ColumnMap) -> pl.Expr:
+    """Direction from the mapped column: layout words first, then the shared words."""
+    col = m.cols.get("direction")
+    if col is None:
+        return pl.lit(None, dtype=pl.String)
+    shared = direction_expr(col)
+    if not m.direction_words:
+        return shared
+    own = (
+        pl.col(col)
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(dict(m.direction_words), default=None, return_dtype=pl.String)
+    )
+    return pl.coalesce(own, shared)
+
+
+def _kind_from_action() -> pl.Expr:
+    """Call or answer for split rows with no message type: is the action sent that way?"""
+    from chargescope.protocol.actions import CHARGER_ACTIONS  # data table only
+
+    sender = (
+        pl.when(pl.col("action").is_in(list(CHARGER_ACTIONS)))
+        .then(pl.lit(TO_CSMS))
+        .otherwise(pl.lit(TO_CHARGER))
+    )
+    return (
+        pl.when(pl.col("action").is_null() | pl.col("direction").is_null())
+        .then(None)
+        .when(pl.col("direction") == sender)
+        .then(pl.lit(2, dtype=pl.Int8))
+        .otherwise(pl.lit(3, dtype=pl.Int8))
+    )
+
+
+#: Zone-less spellings tried as one strptime pass before the general parser (portal, sheet).
+_FAST_FORMATS = ("%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S%.f")
+
+
+def times(values: pl.Series, tz: str | None) -> pl.Series:
+    """``parse_times``, with one strptime pass first when a common zone-less spelling fits."""
+    if tz is None:
+        sample = values.drop_nulls().head(50).str.strip_chars()
+        for fmt in _FAST_FORMATS:
+            if sample.len() and sample.str.to_datetime(fmt, strict=False).is_not_null().all():
+                fast = values.str.strip_chars().str.to_datetime(
+                    fmt, time_unit="ms", time_zone="UTC", strict=False
+                )
+                todo = (fast.is_null() & values.is_not_null()).arg_true()
+                if todo.len():
+                    fast = fast.scatter(todo, parse_times(values.gather(todo), tz))
+                return fast.alias("ts")
+    return parse_times(values, tz)
+
+
+def _columns(rows: pl.DataFrame, m: ColumnMap, source: Source, tz: str | None) -> pl.DataFrame:
+    """Map loaded text columns to raw frame columns (frame/payload not yet split)."""
+    c = m.cols
+
+    def text(key: str) -> pl.Expr:
+        return _blank(pl.col(c[key])) if key in c else pl.lit(None, dtype=pl.String)
+
+    kind, type_action = (
+        message_type_exprs(rows[c["message_type"]])
+        if "message_type" in c
+        else (pl.lit(None, dtype=pl.Int8), pl.lit(None, dtype=pl.String))
+    )
+    charger = text("charger") if "charger" in c else pl.lit(PurePath(source.name).stem)
+    ts = (
+        times(rows[c["time"]], tz)
+        if "time" in c
+        else pl.repeat(None, rows.height, dtype=pl.Datetime("ms", "UTC"), eager=True)
+    )
+    return rows.select(
+        ts.cast(pl.Datetime("ms", "UTC")).alias("ts"),
+        charger.alias("charger_id"),
+        _direction(m).alias("direction"),
+        text("frame").alias("_f"),
+        text("payload").alias("_p"),
+        kind.alias("message_type"),
+        text("unique_id").alias("unique_id"),
+        pl.coalesce(text("action"), type_action).alias("action"),
+        text("connector").cast(pl.Int32, strict=False).alias("connector_id"),
+        text("site").alias("site_id"),
+        "line",
+        pl.all_horizontal([pl.col(x).is_null() for x in c.values()]).alias("_blank"),
+    )
+
+
+def _frame_or_payload(df: pl.DataFrame) -> pl.DataFrame:
+    """A whole OCPP-J array goes to ``frame``; a JSON object to ``payload`` (any column)."""
+    f, p = pl.col("_f"), pl.col("_p")
+    frame = (
+        pl.when(f.str.starts_with("["))
+        .then(f)
+        .when(p.str.starts_with("["))
+        .then(p)
+        .when(f.is_not_null() & ~f.str.starts_with("{") & pl.col("message_type").is_null())
+        .then(f)  # garbage where a frame belongs: the envelope split rejects it with a reason
+    )
+    df = df.with_columns(frame.alias("frame"))
+    payload = pl.when(pl.col("frame").is_null()).then(pl.coalesce(p, f))
+    df = df.with_columns(payload.alias("payload"))
+    kind = pl.coalesce(pl.col("message_type"), _kind_from_action())
+    return df.with_columns(
+        pl.when(pl.col("frame").is_null()).then(kind).alias("message_type")
+    ).drop("_f", "_p")
+
+
+def _errors(df: pl.DataFrame) -> pl.DataFrame:
+    """Split CALLERROR rows given as parts: code and description out of the payload object."""
+    is_err = (pl.col("message_type") == 4) & pl.col("frame").is_null()
+    idx = df.select(is_err.fill_null(False).arg_true()).to_series()
+    none = pl.repeat(None, df.height, dtype=pl.String, eager=True)
+    if idx.len() == 0:
+        return df.with_columns(none.alias("error_code"), none.alias("error_description"))
+    p = pl.col("payload")
+    errs = df[idx].select(
+        pl.coalesce(p.str.json_path_match("$.errorCode"), p.str.json_path_match("$.code"))
+        .fill_null("GenericError")
+        .alias("error_code"),
+        pl.coalesce(
+            p.str.json_path_match("$.errorDescription"),
+            p.str.json_path_match("$.description"),
+            p.str.json_path_match("$.message"),
+        )
+        .fill_null("")
+        .alias("error_description"),
+        pl.coalesce(p.str.json_path_match("$.errorDetails"), p).alias("payload"),
+    )
+    return df.with_columns(
+        none.scatter(idx, errs["error_code"]).alias("error_code"),
+        none.scatter(idx, errs["error_description"]).alias("error_description"),
+        df["payload"].scatter(idx, errs["payload"]).alias("payload"),
+    )
+
+
+_CALL_ACTION = r'^\s*\[\s*2\s*,\s*"[^"]*"\s*,\s*"([^"]*)"'
+_MESSAGE_ID = r'^\s*\[\s*\d\s*,\s*"([^"]*)"'
+
+
+def answer_actions(df: pl.DataFrame) -> pl.DataFrame:
+    """Give answers without a direction their call's action (same charger and message id)."""
+    need = (
+        pl.col("direction").is_null() & pl.col("action").is_null() & pl.col("frame").is_not_null()
+    )
+    idx = df.select(need.arg_true()).to_series()
+    if idx.len() == 0:
+        return df
+    # calls among them name their action in the frame
+    own = df["frame"].gather(idx).str.extract(_CALL_ACTION, 1)
+    action = df["action"].scatter(idx, own)
+    if not action.gather(idx).is_null().any():
+        return df.with_columns(action)
+    uid = df["frame"].str.extract(_MESSAGE_ID, 1).alias("_uid")
+    group = pl.struct("charger_id", "_uid").hash()  # one integer key: faster than two strings
+    filled = pl.col("action").forward_fill().over(group)
+    return (
+        df.with_columns(action, uid)
+        .with_columns(pl.coalesce(pl.col("action"), filled).alias("action"))
+        .drop("_uid")
+    )
+
+
+def _reasons(df: pl.DataFrame) -> pl.DataFrame:
+    """Classify rows: blank, noise, a reject reason, or null for a frame."""
+    has_msg = pl.col("frame").is_not_null() | pl.col("payload").is_not_null()
+    reason = (
+        pl.when(pl.col("_blank"))
+        .then(pl.lit("blank"))
+        .when(pl.col("ts").is_null() & ~has_msg)
+        .then(pl.lit("noise"))
+        .when(pl.col("ts").is_null())
+        .then(pl.lit("no readable timestamp"))
+        .when(~has_msg)
+        .then(pl.lit("no OCPP message in the row"))
+        .when(pl.col("frame").is_null() & pl.col("message_type").is_null())
+        .then(pl.lit("no message type, and no action and direction to tell a call from an answer"))
+    )
+    return df.with_columns(reason.alias("_why"))
+
+
+def _raw_text(rows: pl.DataFrame, lines: pl.Series, delim: str) -> list[str]:
+    """The cells of the given lines joined back with the delimiter (for rejects)."""
+    picked = rows.filter(pl.col("line").is_in(lines.implode()))
+    cells = [pl.col(c).fill_null("") for c in picked.columns if c != "line"]
+    return picked.select(pl.concat_str(cells, separator=delim))[:, 0].to_list()
+
+
+def zone_note(values: pl.Series, tz: str | None) -> str | None:
+    """The note saying how zone-less times were read, when the column has any."""
+    s = values.drop_nulls().str.strip_chars()
+    if s.is_empty() or bool(s.str.contains(_ZONED).all()):
+        return None
+    if tz:
+        return f"times without a zone read as {tz} (--tz)"
+    return "times without a zone read as UTC"
+
+
+def read_mapped(
+    source: Source, hdr: Header, mapping: ColumnMap, options: ReadOptions
+) -> ReadResult:
+    """Read a delimited source whose header is ``hdr`` with columns mapped by ``mapping``."""
+    rows = load_rows(source, hdr)
+    df = _reasons(_errors(_frame_or_payload(_columns(rows, mapping, source, options.tz))))
+    why = pl.col("_why")
+    bad = df.filter(why.is_not_null() & ~why.is_in(["blank", "noise"]))
+    rejects = [
+        Reject(source.name, int(line), raw[:2000], reason)
+        for line, raw, reason in zip(
+            bad["line"].to_list(),
+            _raw_text(rows, bad["line"], hdr.delim),
+            bad["_why"].to_list(),
+            strict=True,
+        )
+    ]
+    noise = banner_noise(source, hdr) + int(df.select((why == "noise").sum()).item())
+    df = df.filter(why.is_null()).drop("_why", "_blank")
+    notes: list[str] = []
+    if "charger" not in mapping.cols:
+        stem = PurePath(source.name).stem
+        notes.append(f"no charger column: charger id taken from the file name ({stem})")
+    if "time" in mapping.cols:
+        note = zone_note(rows[mapping.cols["time"]], options.tz)
+        if note:
+            notes.append(note)
+    if newest_first(df["ts"]):
+        df = df.reverse()
+        notes.append("rows were newest first: read in reverse")
+    df = answer_actions(df)
+    return ReadResult(df, noise=noise, rejects=rejects, notes=notes, lines=hdr.line + rows.height)
+
+
+def all_rejected(source: Source, reason: str) -> ReadResult:
+    """A forced read of content without the layout's header: every non-blank line is a reject."""
+    lines = source.text().splitlines()
+    rejects = [
+        Reject(source.name, n, line[:2000], reason)
+        for n, line in enumerate(lines, start=1)
+        if line.strip()
+    ]
+    return ReadResult(empty_frames(), rejects=rejects, lines=len(lines))
+
+
+def _match_column(wanted: str, names: list[str]) -> int | None:
+    """Index of the header column named ``wanted``: exact, then case-insensitive, then loose."""
+    for probe in (
+        lambda n: n == wanted,
+        lambda n: n.strip().lower() == wanted.strip().lower(),
+        lambda n: norm(n) == norm(wanted),
+    ):
+        for i, n in enumerate(names):
+            if probe(n):
+                return i
+    return None
+
+
+def custom_mapping(columns: dict[str, str], names: list[str]) -> ColumnMap:
+    """Check ``--columns`` against a header; ConfigError naming the file's columns if wrong."""
+    unknown = sorted(set(columns) - set(KEYS))
+    listed = ", ".join(repr(n) for n in names) or "none"
+    if unknown:
+        raise ConfigError(
+            f"--columns: unknown key(s) {', '.join(unknown)}; use {', '.join(KEYS)} "
+            f"(the file's columns are {listed})"
+        )
+    cols: dict[str, str] = {}
+    missing = []
+    for key, name in columns.items():
+        idx = _match_column(name, names)
+        if idx is None:
+            missing.append(f"{key}={name}")
+        else:
+            cols[key] = f"c{idx}"
+    if missing:
+        raise ConfigError(
+            f"--columns: no column for {', '.join(missing)}; the file's columns are {listed}"
+        )
+    if "time" not in cols or not ({"frame", "payload"} & set(cols)):
+        raise ConfigError(
+            "--columns needs time=COL and frame=COL (or payload=COL with message_type=COL "
+            f"or action=COL); the file's columns are {listed}"
+        )
+    return ColumnMap(cols)
+
+
+class CustomReader:
+    """Reads any delimited file whose columns the user maps with ``--columns``."""
+
+    name = "custom"
+    title = "Any CSV with a --columns mapping (time, charger, direction, frame or payload, ...)"
+    sample = (
+        "Date;Station;Dir;Msg\n"
+        '2025-03-03 08:00:00;CP-1;in;"[2,""1"",""Heartbeat"",{}]"\n'
+        '2025-03-03 08:00:00;CP-1;out;"[3,""1"",{""currentTime"":""2025-03-03T08:00:00Z""}]"'
+    )
+
+    def sniff(self, head: str) -> Sniff:
+        """Never by content: chosen only when --columns is given."""
+        return NoMatch("only with --columns")
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Find the header holding every mapped column, then read it through the mapping."""
+        columns = options.columns or {}
+        if not columns:
+            raise ConfigError("the custom layout needs --columns time=COL,frame=COL,...")
+        wanted = list(columns.values())
+
+        def has_all(normed: list[str]) -> bool:
+            return all(norm(w) in normed for w in wanted)
+
+        hdr = find_header(source.data, has_all)
+        if hdr is None:
+            first = find_header(source.data, lambda n: True)
+            names = first.names if first else []
+            custom_mapping(columns, names)  # raises, naming the columns the file has
+            raise ConfigError("--columns: no header line with the mapped columns")
+        return read_mapped(source, hdr, custom_mapping(columns, hdr.names), options)
+
+
+def banner_noise(source: Source, hdr: Header) -> int:
+    """Non-blank lines before the header (titles, ``sep=;``): counted as noise."""
+    before = source.data.removeprefix(_BOM)[: hdr.offset]
+    return sum(1 for line in before.split(b"\n") if line.strip())
+
+
+register(CustomReader())
