@@ -137,10 +137,28 @@ def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.coalesce("direction", guess).alias("direction"))
 
 
+def _fill_message_type(df: pl.DataFrame) -> pl.DataFrame:
+    """For rows given as parts without a kind: a call when it travels the way its action is sent."""
+    sender = (
+        pl.when(pl.col("action").is_in(list(CHARGER_ACTIONS)))
+        .then(pl.lit(TO_CSMS))
+        .otherwise(pl.lit(TO_CHARGER))
+    )
+    guess = (
+        pl.when(pl.col("action").is_null() | pl.col("direction").is_null())
+        .then(None)
+        .when(pl.col("direction") == sender)
+        .then(pl.lit(2, dtype=pl.Int8))
+        .otherwise(pl.lit(3, dtype=pl.Int8))
+    )
+    return df.with_columns(pl.coalesce("message_type", guess).alias("message_type"))
+
+
 def _required(df: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
     """Reject rows that lack a time, a charger or a direction."""
     rejects: list[Reject] = []
     checks = [
+        ("message_type", "message type unknown (call or answer?)"),
         ("ts", "no readable timestamp"),
         ("charger_id", "no charger id"),
         ("direction", "direction unknown (not given, and not inferable from the action)"),
@@ -161,7 +179,7 @@ def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFr
         pl.coalesce("frame", "payload").alias("raw"),
     )
     split, rejects = split_frames(raw, file)
-    split = _fill_direction(split)
+    split = _fill_message_type(_fill_direction(split))
     split, more = _required(split, file)
     return split.with_columns(pl.lit(file).alias("file")), rejects + more
 

@@ -20,8 +20,6 @@ import polars as pl
 from chargescope.errors import ConfigError
 from chargescope.readers import register
 from chargescope.readers.base import (
-    TO_CHARGER,
-    TO_CSMS,
     NoMatch,
     ReadOptions,
     ReadResult,
@@ -249,24 +247,6 @@ def _direction(m: ColumnMap) -> pl.Expr:
     return pl.coalesce(own, shared)
 
 
-def _kind_from_action() -> pl.Expr:
-    """Call or answer for split rows with no message type: is the action sent that way?"""
-    from chargescope.protocol.actions import CHARGER_ACTIONS  # data table only
-
-    sender = (
-        pl.when(pl.col("action").is_in(list(CHARGER_ACTIONS)))
-        .then(pl.lit(TO_CSMS))
-        .otherwise(pl.lit(TO_CHARGER))
-    )
-    return (
-        pl.when(pl.col("action").is_null() | pl.col("direction").is_null())
-        .then(None)
-        .when(pl.col("direction") == sender)
-        .then(pl.lit(2, dtype=pl.Int8))
-        .otherwise(pl.lit(3, dtype=pl.Int8))
-    )
-
-
 #: Zone-less spellings tried as one strptime pass before the general parser (portal, sheet).
 _FAST_FORMATS = ("%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S%.f")
 
@@ -335,7 +315,7 @@ def _frame_or_payload(df: pl.DataFrame) -> pl.DataFrame:
     df = df.with_columns(frame.alias("frame"))
     payload = pl.when(pl.col("frame").is_null()).then(pl.coalesce(p, f))
     df = df.with_columns(payload.alias("payload"))
-    kind = pl.coalesce(pl.col("message_type"), _kind_from_action())
+    kind = pl.col("message_type")  # unknown kinds are inferred in ingest from the action
     return df.with_columns(
         pl.when(pl.col("frame").is_null()).then(kind).alias("message_type")
     ).drop("_f", "_p")
@@ -408,7 +388,11 @@ def _reasons(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("no readable timestamp"))
         .when(~has_msg)
         .then(pl.lit("no OCPP message in the row"))
-        .when(pl.col("frame").is_null() & pl.col("message_type").is_null())
+        .when(
+            pl.col("frame").is_null()
+            & pl.col("message_type").is_null()
+            & (pl.col("action").is_null() | pl.col("direction").is_null())
+        )
         .then(pl.lit("no message type, and no action and direction to tell a call from an answer"))
     )
     return df.with_columns(reason.alias("_why"))
