@@ -12,7 +12,7 @@ from chargescope.errors import EmptyInputError
 from chargescope.model.envelope import split_frames
 from chargescope.model.pairing import pair, pairing_counts
 from chargescope.model.schema import CALL, CONN_SCHEMA, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
-from chargescope.protocol.actions import CHARGER_ACTIONS
+from chargescope.protocol.actions import CHARGER_ACTIONS, CSMS_ACTIONS
 from chargescope.protocol.schemas import validate
 from chargescope.protocol.versions import detect_versions
 from chargescope.readers import detect, get_reader
@@ -137,6 +137,32 @@ def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.coalesce("direction", guess).alias("direction"))
 
 
+_FLIP = {TO_CSMS: TO_CHARGER, TO_CHARGER: TO_CSMS}
+
+
+def _check_direction(df: pl.DataFrame, convention: str, notes: list[str]) -> pl.DataFrame:
+    """Flip a source's directions when most calls travel against their action's sender."""
+    one_sided = pl.col("action").is_in(list(CHARGER_ACTIONS - CSMS_ACTIONS)) | pl.col(
+        "action"
+    ).is_in(list(CSMS_ACTIONS - CHARGER_ACTIONS))
+    calls = df.filter((pl.col("message_type") == 2) & one_sided & pl.col("direction").is_not_null())
+    by_charger = pl.col("action").is_in(list(CHARGER_ACTIONS))
+    expected = pl.when(by_charger).then(pl.lit(TO_CSMS)).otherwise(pl.lit(TO_CHARGER))
+    agree = int(calls.select((pl.col("direction") == expected).sum()).item() or 0)
+    disagree = calls.height - agree
+    if disagree > agree:
+        notes.append(
+            f"direction markers read the other way round than {convention}: "
+            f"{disagree} of {calls.height} calls say so by their action"
+        )
+        return df.with_columns(pl.col("direction").replace_strict(_FLIP, default=None))
+    if convention:
+        notes.append(
+            f"direction markers read as {convention} ({agree} of {calls.height} calls agree by their action)"
+        )
+    return df
+
+
 def _fill_message_type(df: pl.DataFrame) -> pl.DataFrame:
     """For rows given as parts without a kind: a call when it travels the way its action is sent."""
     sender = (
@@ -179,6 +205,8 @@ def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFr
         pl.coalesce("frame", "payload").alias("raw"),
     )
     split, rejects = split_frames(raw, file)
+    if result.verify_direction is not None:
+        split = _check_direction(split, result.verify_direction, result.notes)
     split = _fill_message_type(_fill_direction(split))
     split, more = _required(split, file)
     return split.with_columns(pl.lit(file).alias("file")), rejects + more
@@ -253,6 +281,7 @@ def ingest_sources(
             continue
         result, summary = read_source(source, layout, options)
         part, rej = normalize_source(result, i, source.name)
+        summary.notes = list(result.notes)
         summary.frames = part.height
         summary.rejects += len(rej)
         rejects += result.rejects + rej

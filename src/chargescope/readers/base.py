@@ -196,6 +196,9 @@ class ReadResult:
     connections: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     lines: int = 0
+    #: set when the markers only say sent/received: the convention assumed, which ingest
+    #: checks against the actions (and flips when most calls contradict it)
+    verify_direction: str | None = None
 
 
 class Reader(Protocol):

@@ -1,0 +1,118 @@
+"""EVerest libocpp message logs (``.log``): a header line per frame, then pretty-printed JSON.
+
+::
+
+    2025-01-01T10:00:00.123Z: ChargePoint>CentralSystem BootNotification
+    [
+      2,
+      "19226",
+      ...
+    ]
+
+Records are separated by a blank line; answers are labelled ``<Action>Response``; ``SYS>``
+records (session logging started, ...) are noise. ``ChargePoint>CentralSystem`` and
+``ChargingStation>CSMS`` = ``to_csms``; ``CentralSystem>ChargePoint`` and
+``CSMS>ChargingStation`` = ``to_charger``. The log is the charger's own and does not name it:
+the charger id comes from a header line (``ChargePointId: CP-1``, also as a ``SYS>`` record),
+else from the file name. Times are RFC 3339 with a zone. A record's ``line`` is its header line.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from chargescope.readers import register
+from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
+from chargescope.readers.textlog import TS, LineLayout, read_lines, sniff_layout
+
+_PEERS = r"(?:ChargePoint>CentralSystem|CentralSystem>ChargePoint|ChargingStation>CSMS|CSMS>ChargingStation)"
+
+LAYOUT = LineLayout(
+    marker=r"^\S+: (?P<dir>" + _PEERS + r")[^\n]*\n?",
+    directions={
+        "chargepoint>centralsystem": TO_CSMS,
+        "chargingstation>csms": TO_CSMS,
+        "centralsystem>chargepoint": TO_CHARGER,
+        "csms>chargingstation": TO_CHARGER,
+    },
+    charger_banner=(
+        r"(?i)(?:charge ?point ?id|charging ?station ?id|charger ?id|identity)\s*[:=]\s*([^\n]*[^\s])"
+    ),
+)
+
+
+def records(text: str) -> pl.DataFrame:
+    """One row per blank-line separated record: first non-blank ``line``, ``raw`` text, ``n``.
+
+    ``n`` counts the record's non-blank lines. libocpp pretty-prints JSON, which never holds
+    a blank line, so a blank line always ends a record.
+    """
+    text = text.replace("\r\n", "\n") if "\r" in text else text
+    chunks = pl.Series("chunk", text.split("\n\n"), dtype=pl.String)
+    body = chunks.str.strip_chars_start("\n")
+    lead = chunks.str.len_bytes() - body.str.len_bytes()
+    span = chunks.str.count_matches("\n", literal=True) + 1
+    start = (span + 1).cum_sum().shift(1, fill_value=0) + 1
+    return pl.DataFrame(
+        {"line": (start + lead).cast(pl.Int64), "raw": body.str.strip_chars_end()}
+    ).with_columns(
+        pl.when(pl.col("raw") == "")
+        .then(0)
+        .otherwise(pl.col("raw").str.count_matches("\n", literal=True) + 1)
+        .alias("n")
+    )
+
+
+def _noise(recs: pl.DataFrame, result: ReadResult) -> int:
+    """Non-blank lines of the records that became neither frames nor rejects."""
+    used = pl.concat(
+        [
+            result.frames.select("line"),
+            pl.DataFrame({"line": [r.line for r in result.rejects]}, schema={"line": pl.Int64}),
+        ]
+    )
+    rest = recs.join(used, on="line", how="anti").filter(pl.col("n") > 0)
+    counts = rest.select(
+        pl.col("n").sum().cast(pl.Int64).alias("n"),
+        pl.col("raw").str.count_matches(r"(?m)^[ \t]*$").sum().cast(pl.Int64).alias("blank"),
+    )
+    return int(counts["n"][0] or 0) - int(counts["blank"][0] or 0)
+
+
+class EverestReader:
+    """Reads EVerest libocpp ``.log`` message logs (multi-line records)."""
+
+    name = "everest"
+    title = "EVerest libocpp message log (TIME: ChargePoint>CentralSystem Action, then JSON)"
+    sample = (
+        "2025-03-03T08:00:00.000Z: SYS> Session logging started. \n"
+        "\n"
+        "\n"
+        "2025-03-03T08:00:01.120Z: ChargePoint>CentralSystem Heartbeat \n"
+        '[\n  2,\n  "1",\n  "Heartbeat",\n  {}\n]\n'
+        "\n"
+        "2025-03-03T08:00:01.125Z: CentralSystem>ChargePoint  HeartbeatResponse\n"
+        '[\n  3,\n  "1",\n  {\n    "currentTime": "2025-03-03T08:00:01.000Z"\n  }\n]\n'
+    )
+
+    def sniff(self, head: str) -> Sniff:
+        """Record headers ``TIME: ChargePoint>CentralSystem`` (or the 2.x names)."""
+        return sniff_layout(
+            head,
+            self.name,
+            r"^" + TS + r": " + _PEERS + r"\b",
+            0.95,
+            "EVerest TIME: ChargePoint>CentralSystem record headers",
+        )
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Group lines into records, read those naming a direction, count the rest as noise."""
+        text = source.text()
+        recs = records(text)
+        result = read_lines(recs.select("line", "raw"), LAYOUT, options, source)
+        result.noise = _noise(recs, result)
+        result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+        return result
+
+
+register(EverestReader())

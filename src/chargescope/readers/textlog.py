@@ -1,0 +1,378 @@
+"""Shared engine for server and charger text logs: line layouts declared as data, read vectorised.
+
+A text-log family (``arrows``, ``steve``, ``pyocpp``, ``evcc``, ``octt``, ``everest``) declares a
+:class:`LineLayout`: a *marker* regex whose first match in a line ends right where the frame
+starts, with a named group ``dir`` (the direction word) and, when the line names the charger,
+groups ``charger...``. The words ``dir`` takes, connection lines and charger banners are data
+too. :func:`read_lines` does the rest over whole Polars columns:
+
+* every line is a frame, a connection event, a reject (a frame line with no readable timestamp),
+  or counted noise (non-blank lines that are none of those: banners, DEBUG noise, tracebacks);
+* the frame is the text after the marker (bad JSON is left for the envelope split to reject);
+* the timestamp is the first date-time in the line *before* the marker (never one inside the
+  frame);
+* zone-less times are read in ``options.tz``, else in the zone a banner line states
+  (``Timezone: +02:00``, ``TZ=Europe/Berlin``, ``UTC offset +0200``, ``... time zone ...``),
+  else in UTC, and a note says which and why;
+* layouts whose markers only say "sent"/"received" (``infer_direction``) ask ingest to check
+  the reading against the actions (``ReadResult.verify_direction``): when most CALLs with a
+  one-sided action contradict it, ingest flips the file's directions (noted).
+
+Speed: regexes never capture the frame (captures over long lines are slow); the frame is cut
+off by byte offset from ``str.find``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import PurePath
+
+import polars as pl
+
+from chargescope.errors import ConfigError
+from chargescope.readers.base import (
+    Match,
+    NoMatch,
+    ReadOptions,
+    ReadResult,
+    Reject,
+    Sniff,
+    Source,
+    rejects_from,
+)
+from chargescope.readers.times import UTC_MS, check_tz, offset_minutes, parse_times
+
+#: A log timestamp: date and time, optional fraction (``.`` ``,`` or OCTT's ``:``), maybe a zone.
+TS = (
+    r"[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,:][0-9]{1,9})?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2}| ?UTC| ?GMT)?"
+)
+_HAS_ZONE = r"(?:Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})$"
+#: Zone-less shapes parsed on a fast path before the general parser.
+_FAST_FORMATS = (
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S,%3f",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S:%3f",
+)
+
+#: Banner lines stating the zone of the log's local times.
+_BANNER_TZ = re.compile(
+    r"(?i)\b(?:time[\s_-]?zone|timezone|tz|utc[\s_-]?offset|user\.timezone)\b"
+    r"[^\n=:]{0,40}?(?:[:=]|\bis(?: set to)?\b|\bto\b)?\s*"
+    r"(?P<tz>(?:UTC|GMT)?\s?[+-]\d{1,2}(?::?\d{2})?|(?:UTC|GMT|Z)\b(?!\s*offset)"
+    r"|[A-Z][A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)"
+)
+#: How many leading lines may hold a banner.
+BANNER_LINES = 200
+
+#: Log level words that a bracketed "charger" really is.
+_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL", "NOTICE"]
+
+
+@dataclass(frozen=True)
+class LineLayout:
+    """One text-log family, declared as data (like lnav's formats)."""
+
+    #: regex whose first match ends where the frame starts; named group ``dir``, maybe
+    #: ``charger`` (several alternatives may be named ``charger_...``)
+    marker: str
+    #: lower-cased ``dir`` text -> ``to_csms``/``to_charger``
+    directions: Mapping[str, str]
+    #: frames must start with this (else the line is noise), e.g. ``[`` for generic arrows
+    frame_prefix: str | None = None
+    #: the markers only say sent/received: let the CALL actions confirm or flip the mapping
+    infer_direction: bool = False
+    #: how the note describes the direction convention
+    direction_note: str = ""
+    #: regex with named groups ``charger...`` and ``event`` (maybe ``detail``): connection lines
+    #: (only lines containing "onnect" are tried)
+    connect: str | None = None
+    #: lower-cased ``event`` text -> ``connected``/``disconnected``
+    events: Mapping[str, str] = field(default_factory=dict)
+    #: regex with one group: header lines naming the charger of the frames below them
+    charger_banner: str | None = None
+
+
+@dataclass(frozen=True)
+class Zone:
+    """The zone chosen for zone-less times, and why."""
+
+    tz: str | None
+    why: str
+
+
+def split_lines(data: bytes) -> pl.DataFrame:
+    """One row per line: ``line`` (1-based) and ``raw`` (BOM, CR and bad UTF-8 repaired)."""
+    if b"\x1f" in data:  # the field separator used below: split in Python instead
+        text = data.decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+        text = text[:-1] if text.endswith("\n") else text
+        raw = pl.Series("raw", text.split("\n") if text else [], dtype=pl.String)
+    elif data in (b"", b"\xef\xbb\xbf"):
+        raw = pl.Series("raw", [], dtype=pl.String)
+    else:
+        raw = pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            infer_schema=False,
+            new_columns=["raw"],
+            encoding="utf8-lossy",
+            truncate_ragged_lines=True,
+        )["raw"].fill_null("")
+    return pl.DataFrame(
+        {"line": pl.int_range(1, raw.len() + 1, dtype=pl.Int64, eager=True), "raw": raw}
+    )
+
+
+def find_zone(lines: list[str], options: ReadOptions) -> Zone:
+    """``options.tz`` wins; else the first banner line stating a zone; else UTC."""
+    if options.tz:
+        return Zone(options.tz, f"times without a zone read as {_show(options.tz)} (from --tz)")
+    for n, line in enumerate(lines[:BANNER_LINES], start=1):
+        m = _BANNER_TZ.search(line)
+        if not m:
+            continue
+        tz = m.group("tz").replace(" ", "")
+        try:
+            check_tz(tz)
+        except ConfigError:
+            continue
+        return Zone(tz, f"times without a zone read as {_show(tz)} (from banner line {n})")
+    return Zone(None, "times without a zone read as UTC")
+
+
+def _show(tz: str) -> str:
+    """An offset as ``UTC+02:00``, a zone name as itself."""
+    m = re.fullmatch(r"(?:UTC|GMT)?([+-])(\d{1,2}):?(\d{2})?", tz.strip())
+    if m:
+        return f"UTC{m.group(1)}{int(m.group(2)):02d}:{m.group(3) or '00'}"
+    return tz
+
+
+def stem(source: Source) -> str:
+    """The file name without folders and extensions (``logs/CP-7.log.gz`` -> ``CP-7``)."""
+    name = PurePath(source.name.split("!")[-1]).name
+    return name.split(".")[0] or name
+
+
+def _localize(naive: pl.Series, tz: str | None) -> pl.Series:
+    """Zone-less datetimes read in ``tz`` (offset or zone name; None = UTC), as UTC ms."""
+    off = offset_minutes(tz) if tz else 0
+    if off is not None:
+        return (naive - timedelta(minutes=off)).dt.replace_time_zone("UTC")
+    local = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    return local.dt.convert_time_zone("UTC")
+
+
+def parse_log_times(texts: pl.Series, tz: str | None) -> pl.Series:
+    """UTC ms from log timestamp texts: one common zone-less shape fast, the rest generally."""
+    sample = texts.drop_nulls().head(1)
+    for fmt in _FAST_FORMATS:
+        if sample.len() == 0 or sample.str.to_datetime(fmt, strict=False).is_null().any():
+            continue
+        out = _localize(texts.str.to_datetime(fmt, time_unit="ms", strict=False), tz)
+        out = out.cast(UTC_MS).alias("ts")
+        rest = (out.is_null() & texts.is_not_null()).arg_true()
+        if rest.len():
+            out = out.scatter(rest, parse_times(texts.gather(rest), tz))
+        return out
+    return parse_times(texts, tz).cast(UTC_MS).alias("ts")
+
+
+def _times(df: pl.DataFrame, zone: Zone) -> tuple[pl.DataFrame, bool]:
+    """Add ``ts`` from the first date-time before ``start``; say whether any lacked a zone."""
+    before = pl.col("raw").cast(pl.Binary).bin.head(pl.col("start")).cast(pl.String)
+    texts = df.select(before.str.extract(f"({TS})", 1))["raw"]
+    zoneless = bool(texts.drop_nulls().str.contains(_HAS_ZONE).not_().any())
+    return df.with_columns(parse_log_times(texts, zone.tz).alias("ts")), zoneless
+
+
+def _per_value(col: str, fn: Callable[[pl.Expr], pl.Expr], df: pl.DataFrame) -> pl.Expr:
+    """``fn`` applied to the distinct values of ``col`` only, then mapped back (few distinct)."""
+    values = df[col].drop_nulls().unique()
+    mapped = pl.select(fn(pl.lit(values))).to_series()
+    mapping = dict(zip(values.to_list(), mapped.to_list(), strict=True))
+    return pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def _directions(frames: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
+    """Map the direction words of the markers to ``to_csms``/``to_charger``."""
+    words = dict(layout.directions)
+
+    def word(e: pl.Expr) -> pl.Expr:
+        return e.str.strip_chars().str.to_lowercase().replace_strict(words, default=None)
+
+    return frames.with_columns(_per_value("dir", word, frames).alias("direction"))
+
+
+def _clean_charger(e: pl.Expr) -> pl.Expr:
+    """Trimmed, brackets dropped, empty and log-level words as null."""
+    clean = e.str.strip_chars().str.strip_chars("[]").str.strip_chars()
+    return pl.when((clean != "") & ~clean.str.to_uppercase().is_in(_LEVELS)).then(clean)
+
+
+def charger_expr(df: pl.DataFrame) -> pl.Expr:
+    """The first usable ``charger*`` group of each row (cleaned per distinct value)."""
+    parts = [_per_value(c, _clean_charger, df) for c in df.columns if c.startswith("charger")]
+    if not parts:
+        return pl.lit(None, dtype=pl.String).alias("charger")
+    return pl.coalesce(parts).alias("charger")
+
+
+def _chargers(
+    lines: pl.DataFrame, rows: pl.DataFrame, layout: LineLayout, source: Source, notes: list[str]
+) -> pl.DataFrame:
+    """Fill ``charger_id`` from the line, else the nearest banner above, else the file stem."""
+    rows = rows.with_columns(charger_expr(rows))
+    if layout.charger_banner is not None:
+        banners = lines.select(
+            "line",
+            pl.col("raw").str.extract(layout.charger_banner, 1).str.strip_chars().alias("banner"),
+        ).filter(pl.col("banner").is_not_null() & (pl.col("banner") != ""))
+        rows = rows.join_asof(banners, on="line", strategy="backward")
+        if banners.height:
+            names = banners["banner"].unique(maintain_order=True)
+            shown = ", ".join(names.head(3).to_list()) + (", ..." if names.len() > 3 else "")
+            notes.append(f"charger id taken from the log header ({shown})")
+        rows = rows.with_columns(pl.coalesce("charger", "banner").alias("charger"))
+    missing = rows["charger"].null_count()
+    if missing:
+        fallback = stem(source)
+        notes.append(
+            f"no charger id in the log for {missing} frame(s): "
+            f"charger id taken from the file name ({fallback})"
+        )
+        rows = rows.with_columns(pl.col("charger").fill_null(fallback))
+    return rows.rename({"charger": "charger_id"})
+
+
+def _connections(
+    lines: pl.DataFrame, frames: pl.DataFrame, layout: LineLayout, zone: Zone
+) -> tuple[pl.DataFrame, bool]:
+    """Connection events (ts, charger, event, detail, line) from non-frame connection lines."""
+    assert layout.connect is not None
+    is_frame = pl.repeat(False, lines.height, eager=True).scatter(frames["line"] - 1, True)
+    hits = lines.filter(~is_frame & pl.col("raw").str.contains("onnect", literal=True))
+    hits = hits.filter(pl.col("raw").str.contains(layout.connect))
+    groups = hits["raw"].str.extract_groups(f"(?P<marker__>{layout.connect})").struct.unnest()
+    df = pl.concat([hits, groups], how="horizontal").with_columns(
+        (pl.col("raw").str.find(layout.connect) + pl.col("marker__").str.len_bytes()).alias("start")
+    )
+    if "detail" not in df.columns:
+        df = df.with_columns(pl.lit(None, dtype=pl.String).alias("detail"))
+    df, zoneless = _times(df, zone)
+    df = df.select(
+        "ts",
+        charger_expr(df).alias("charger_id"),
+        pl.col("event")
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(dict(layout.events), default=None, return_dtype=pl.String)
+        .alias("event"),
+        pl.col("detail").cast(pl.String).str.strip_chars().alias("detail"),
+        "line",
+    ).filter(pl.col("ts").is_not_null() & pl.col("charger_id").is_not_null())
+    return df, zoneless and df.height > 0
+
+
+def _frame_rows(lines: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
+    """Lines where the marker matches: its groups, ``start`` (byte offset) and ``frame``."""
+    groups = lines["raw"].str.extract_groups(f"(?P<marker__>{layout.marker})").struct.unnest()
+    rows = pl.concat([lines, groups], how="horizontal").filter(pl.col("marker__").is_not_null())
+    # the first occurrence of the matched text is where the (leftmost) match starts
+    pos = pl.col("raw").str.find(pl.col("marker__"), literal=True)
+    rows = rows.with_columns((pos + pl.col("marker__").str.len_bytes()).alias("start"))
+    rows = rows.with_columns(
+        pl.col("raw")
+        .cast(pl.Binary)
+        .bin.slice(pl.col("start"))
+        .cast(pl.String)
+        .str.strip_chars()
+        .alias("frame")
+    )
+    if layout.frame_prefix is not None:
+        rows = rows.filter(pl.col("frame").str.starts_with(layout.frame_prefix))
+    return rows
+
+
+def read_layout(source: Source, layout: LineLayout, options: ReadOptions) -> ReadResult:
+    """Read a single-line text log declared by ``layout`` into raw frame rows."""
+    return read_lines(split_lines(source.data), layout, options, source)
+
+
+def read_lines(
+    lines: pl.DataFrame, layout: LineLayout, options: ReadOptions, source: Source
+) -> ReadResult:
+    """Read the (``line``, ``raw``) rows of a text log; ``raw`` may span several source lines."""
+    notes: list[str] = []
+    rows = _frame_rows(lines, layout)
+    zone = find_zone(lines["raw"].head(BANNER_LINES).to_list(), options)
+    rows, zoneless = _times(rows, zone)
+    rows, rejects = _split_no_ts(rows, source.name)
+    rows = _directions(rows, layout)
+    rows = _chargers(lines, rows, layout, source, notes)
+    conns = None
+    used = rows.height + len(rejects)
+    if layout.connect is not None:
+        conns, conn_zoneless = _connections(lines, rows, layout, zone)
+        used += conns.height
+        zoneless = zoneless or conn_zoneless
+    short = lines["raw"].filter(lines["raw"].str.len_bytes() < 64)
+    blank = int(short.str.strip_chars().eq("").sum())
+    if zoneless:
+        notes.append(zone.why)
+    frames = rows.select("ts", "charger_id", "direction", "frame", "line")
+    return ReadResult(
+        frames,
+        noise=lines.height - blank - used,
+        rejects=rejects,
+        connections=conns,
+        notes=notes,
+        lines=lines.height,
+        verify_direction=layout.direction_note if layout.infer_direction else None,
+    )
+
+
+def _split_no_ts(rows: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Frame lines without a readable timestamp become rejects."""
+    bad = rows.filter(pl.col("ts").is_null())
+    rejects = rejects_from(
+        file, bad["line"].to_list(), bad["raw"].to_list(), "frame line without a readable timestamp"
+    )
+    return rows.filter(pl.col("ts").is_not_null()), rejects
+
+
+def sniff_layout(
+    head: str, name: str, pattern: str, confidence: float, what: str, *, need: int = 1
+) -> Sniff:
+    """Match when ``pattern`` (searched per line) hits at least ``need`` lines of ``head``."""
+    rx = re.compile(pattern)
+    hits = 0
+    for line in head.lstrip("\ufeff").splitlines():
+        if rx.search(line):
+            hits += 1
+            if hits >= need:
+                return Match(name, confidence, f"{what} ({hits} line{'s' if hits > 1 else ''})")
+    return NoMatch(f"no {what}")
+
+
+__all__ = [
+    "TS",
+    "LineLayout",
+    "Zone",
+    "charger_expr",
+    "find_zone",
+    "parse_log_times",
+    "read_layout",
+    "read_lines",
+    "sniff_layout",
+    "split_lines",
+    "stem",
+]
