@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -217,7 +218,7 @@ def formats() -> None:
     writers = all_writers()
     for name, reader in all_readers().items():
         mark = " (read, write)" if name in writers else " (read)"
-        out.print(f"[bold]{name}[/]{mark}: {reader.title}", highlight=False)
+        out.print(f"[bold]{name}[/]{mark}: {escape(reader.title)}", highlight=False)
         for line in reader.sample.splitlines()[:4]:
             out.print(f"    {line}", highlight=False, markup=False)
 
