@@ -250,6 +250,32 @@ def convert(
 
 
 @app.command()
+def simulate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the fleet to.")],
+    chargers: Annotated[int, typer.Option("--chargers", help="How many charge points.")] = 20,
+    days: Annotated[float, typer.Option("--days", help="Days of virtual time.")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same bytes).")] = 1,
+    v201_share: Annotated[
+        float, typer.Option("--v201-share", help="Share of OCPP 2.0.1 chargers (0..1).")
+    ] = 0.3,
+) -> None:
+    """Simulate a fleet talking OCPP and write its traffic in every layout, with truth.json."""
+    from chargescope.simulate import simulate_command
+
+    try:
+        summary = simulate_command(chargers, days, seed, v201_share, out_dir)
+    except ChargescopeError as exc:
+        raise fail(exc) from None
+    out.print(
+        f"{summary['frames']} frames from {summary['chargers']} chargers "
+        f"({summary['healthy']} healthy), {summary['sessions']} sessions -> {out_dir}/",
+        highlight=False,
+    )
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary["findings"].items()))
+    out.print(f"problems in truth.json: {kinds}", highlight=False)
+
+
+@app.command()
 def version() -> None:
     """Print the chargescope version."""
     out.print(__version__)
