@@ -281,6 +281,16 @@ def version() -> None:
     out.print(__version__)
 
 
+def _register_commands() -> None:
+    """Add the analysis commands (analyze, explain, rules)."""
+    from chargescope.commands.analysis import register
+
+    register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point of the `chargescope` command."""
     try:

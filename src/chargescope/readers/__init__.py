@@ -22,7 +22,22 @@ def register(reader: Reader) -> Reader:
 
 
 #: Built-in layout modules, in tie-break order; each registers its reader on import.
-BUILTIN = ("stream", "sheet", "portal", "citrine", "custom")
+BUILTIN = (
+    "stream",
+    "sheet",
+    "portal",
+    "citrine",
+    "custom",
+    "steve",
+    "pyocpp",
+    "evcc",
+    "octt",
+    "everest",
+    "arrows",
+    "exchange",
+    "framerec",
+    "logindex",
+)
 
 
 def _load_builtin() -> None:

@@ -93,12 +93,17 @@ def parse_times(values: pl.Series, tz: str | None = None) -> pl.Series:
     """
     s = values.cast(pl.String).str.strip_chars()
     out = _fast_iso(s, zoned_only=tz is not None and offset_minutes(tz) != 0)
-    for pattern, order in ((_YMD, (1, 2, 3)), (_DMY, (3, 2, 1)), (_EPOCH, ())):
+    orders: tuple[tuple[str, tuple[int, int, int] | None], ...] = (
+        (_YMD, (1, 2, 3)),
+        (_DMY, (3, 2, 1)),
+        (_EPOCH, None),
+    )
+    for pattern, order in orders:
         todo = (out.is_null() & s.is_not_null()).arg_true()
         if todo.len() == 0:
             break
         part = s.gather(todo)
-        if pattern is _EPOCH:
+        if order is None:
             parsed = _parse_epoch(part)
         else:
             groups = part.str.extract_groups(pattern).struct.unnest()

@@ -17,7 +17,22 @@ WRITERS: dict[str, Writer] = {}
 #: Layout name -> file extension used when writing a whole set of layouts.
 EXTENSIONS: dict[str, str] = {}
 
-BUILTIN = ("stream", "sheet", "portal", "citrine")
+BUILTIN = (
+    "stream",
+    "sheet",
+    "portal",
+    "citrine",
+    "steve",
+    "pyocpp",
+    "evcc",
+    "octt",
+    "everest",
+    "arrows",
+    "exchange",
+    "framerec",
+    "logindex",
+    "trace",
+)
 
 
 def register(name: str, ext: str) -> Callable[[Writer], Writer]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import polars as pl
 
 
@@ -55,6 +57,6 @@ def iso_ms(col: str = "ts") -> pl.Expr:
     return pl.col(col).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
 
 
-def write_csv(df: pl.DataFrame, out: object, separator: str = ",") -> None:
+def write_csv(df: pl.DataFrame, out: BinaryIO, separator: str = ",") -> None:
     """CSV with a header, every field quoted only where needed, LF line ends."""
-    df.write_csv(out, separator=separator, quote_style="necessary")  # type: ignore[arg-type]
+    df.write_csv(out, separator=separator, quote_style="necessary")

@@ -1,0 +1,234 @@
+"""Frame records: one JSON record per OCPP-J frame, a trace document of them, or bare frame lines.
+
+Three layouts, three readers, one decoding path (:mod:`chargescope.readers.jsonshape`):
+
+* ``framerec`` — JSON lines (or a JSON array) of ``{timestamp, charger id, direction, frame}``
+  in any common key spelling (``ts``/``@timestamp``..., ``chargerId``/``chargeBoxId``/
+  ``identity``..., ``direction``/``dir``/``origin``/``type``, ``frame``/``message``/``msg``/
+  ``data``/``payload``) with the frame as OCPP-J text or as a JSON array value;
+* ``trace`` — the "Open OCPP Trace" style: one JSON document holding such records under
+  ``messages``/``trace``/``events``, the charger id possibly given once at the top (no public
+  specification was found; this is the shape tools commonly write);
+* ``bare`` — one frame per line after a timestamp, maybe with a charger id (double-quoted when
+  it holds spaces) and/or a direction word between:
+  ``2025-03-03T08:00:00.123Z CP-1 in [2,"1","Heartbeat",{}]``.
+
+Where a record names no charger the document's top-level id, else the file name, is used (and a
+note says so). Where it names no direction, calls get it from their action (ingest) and answers
+get their call's action so that ingest can do the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import polars as pl
+
+from chargescope.readers import register
+from chargescope.readers.base import (
+    Match,
+    NoMatch,
+    ReadOptions,
+    ReadResult,
+    Sniff,
+    Source,
+    rejects_from,
+)
+from chargescope.readers.jsonshape import (
+    DIRECTIONS,
+    Peek,
+    answer_actions,
+    is_exchange,
+    is_frame_record,
+    peek,
+    read_records,
+    roles_of,
+    split_lines,
+)
+from chargescope.readers.times import parse_times
+
+
+def _frame_records(p: Peek) -> tuple[list[dict[str, object]], int]:
+    """The sampled records that are frame records, and how many records were sampled."""
+    records = [r for r in p.records if "_source" not in r and not is_exchange(r)]
+    return [r for r in records if is_frame_record(r)], len(p.records)
+
+
+class FrameRecordReader:
+    """Reads JSON lines (or a JSON array) of frame records."""
+
+    name = "framerec"
+    title = "Frame records JSON lines (timestamp, charger id, direction, raw OCPP-J frame)"
+    sample = (
+        '{"timestamp":"2025-03-03T08:00:00.123Z","charger_id":"CP-1","direction":"to_csms",'
+        '"frame":"[2,\\"1\\",\\"Heartbeat\\",{}]"}\n'
+        '{"timestamp":"2025-03-03T08:00:00.130Z","charger_id":"CP-1","direction":"to_charger",'
+        '"frame":[3,"1",{"currentTime":"2025-03-03T08:00:00.130Z"}]}'
+    )
+
+    def sniff(self, head: str) -> Sniff:
+        """JSON lines or an array whose records hold a time and an OCPP-J array."""
+        p = peek(head, limit=20)
+        if p.container == "document" and p.wrapper:
+            return NoMatch(f"a JSON document with a {p.wrapper!r} list (that is a trace)")
+        hits, n = _frame_records(p)
+        if not n:
+            return NoMatch("no JSON records (lines or array) at the start")
+        if len(hits) * 2 < n:
+            return NoMatch("JSON records lack a time and an OCPP-J frame (array or text)")
+        roles = roles_of(hits[0])
+        conf = 0.9 if {"direction", "charger_id"} & set(roles) else 0.8
+        return Match(self.name, conf, "JSON records with a time and a raw OCPP-J frame")
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Read every record as one frame."""
+        return read_records(source, options)
+
+
+class TraceReader:
+    """Reads trace documents: frame records listed under ``messages``/``trace``/``events``."""
+
+    name = "trace"
+    title = "OCPP trace JSON document (records with timestamp, direction, message)"
+    sample = (
+        '{"chargerId": "CP-1",\n "messages": [\n'
+        '  {"timestamp": "2025-03-03T08:00:00.123Z", "direction": "cs2csms", '
+        '"message": [2, "1", "Heartbeat", {}]},\n'
+        '  {"timestamp": "2025-03-03T08:00:00.130Z", "direction": "csms2cs", '
+        '"message": [3, "1", {"currentTime": "2025-03-03T08:00:00.130Z"}]}\n ]\n}'
+    )
+
+    def sniff(self, head: str) -> Sniff:
+        """A JSON document with a messages/trace/events list of frame records."""
+        p = peek(head, limit=20)
+        if p.container != "document" or not p.wrapper or p.wrapper == "hits":
+            return NoMatch("not a JSON document with a messages/trace/events list")
+        hits, n = _frame_records(p)
+        if not hits or len(hits) * 2 < n:
+            return NoMatch(f"the {p.wrapper!r} list does not hold frame records")
+        return Match(self.name, 0.9, f"JSON document listing frame records under {p.wrapper!r}")
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Read every listed record as one frame."""
+        return read_records(source, options)
+
+
+# --------------------------------------------------------------------------- bare frame lines
+
+_TS = (
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,:]\d{1,9})?(?:\s?(?:Z|z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
+    r"|\d{10}(?:\d{3})?(?:\.\d+)?"
+)
+#: timestamp, up to two tokens (charger id, direction word), the frame to the end of the line
+#: a token: a word, or a double-quoted charger id (which may hold spaces)
+_TOKEN = r'("(?:[^"\\]|\\.)*"|[^\s\["]+)'
+_BARE = rf"^\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?(\[\s*[234]\s*,.*)$"
+_LOOKS_LIKE = rf"^\s*(?:{_TS})\s.*\[\s*[234]\s*,"
+_ARROWS = ("->", "<-", "=>", "<=", ">>", "<<", ">", "<", "→", "←")
+_ZONE = r"(?:[Zz]|UTC|GMT|[+-]\d{2}:?\d{2})$"
+
+
+def _word(col: str) -> pl.Expr:
+    """The direction a token names (null when it is not a direction word)."""
+    return pl.col(col).str.to_lowercase().replace_strict(DIRECTIONS, default=None)
+
+
+def _is_dir_token(col: str) -> pl.Expr:
+    """The token is a direction word or an arrow."""
+    return _word(col).is_not_null() | pl.col(col).is_in(_ARROWS)
+
+
+class BareReader:
+    """Reads bare frame lines: ``TIMESTAMP [CHARGER] [DIRECTION] [type,id,...]``."""
+
+    name = "bare"
+    title = "Bare frame lines (timestamp, optional charger id and direction word, OCPP-J frame)"
+    sample = (
+        '2025-03-03T08:00:00.123Z CP-1 in [2,"1","Heartbeat",{}]\n'
+        '2025-03-03T08:00:00.130Z CP-1 out [3,"1",{"currentTime":"2025-03-03T08:00:00.130Z"}]'
+    )
+
+    def sniff(self, head: str) -> Sniff:
+        """Most lines are a timestamp, at most two tokens and an OCPP-J array."""
+        lines = [ln for ln in head.lstrip("\ufeff").splitlines() if ln.strip()][:100]
+        if not lines:
+            return NoMatch("no lines")
+        s = pl.Series(lines)
+        hits = int(s.str.contains(_BARE).sum())
+        if hits == 0 or hits * 2 < len(lines):
+            return NoMatch("lines are not TIMESTAMP [CHARGER] [DIRECTION] [OCPP-J frame]")
+        arrows = int(s.str.contains(r"\s(?:->|<-|=>|<=|>>|<<)\s*\[").sum())
+        if arrows * 2 >= hits:  # the `arrows` text-log layout owns ``CP >> [..]`` lines
+            return Match(self.name, 0.5, "timestamped frame lines with arrow markers")
+        return Match(self.name, 0.75, "lines of a timestamp, optional charger/direction, a frame")
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Every matching line is a frame; frame-looking lines that do not fit are rejects."""
+        lines = split_lines(source.data.removeprefix(b"\xef\xbb\xbf"))
+        parts = lines["text"].str.extract_groups(_BARE).struct.unnest()
+        parts.columns = ["ts_text", "t1", "t2", "frame"]
+        df = pl.concat([lines, parts], how="horizontal")
+        ok = df.filter(pl.col("frame").is_not_null())
+        rest = df.filter(pl.col("frame").is_null())
+        suspicious = rest.filter(pl.col("text").str.contains(_LOOKS_LIKE))
+        rejects = rejects_from(
+            source.name,
+            suspicious["line"].to_list(),
+            suspicious["text"].to_list(),
+            "frame line with more than a charger id and a direction between time and frame",
+        )
+        frames, notes = self._frames(ok, source, options)
+        bad = frames.filter(pl.col("ts").is_null())
+        rejects += rejects_from(
+            source.name, bad["line"].to_list(), bad["text"].to_list(), "no readable timestamp"
+        )
+        frames = frames.filter(pl.col("ts").is_not_null()).drop("text")
+        noise = rest.height - suspicious.height
+        return ReadResult(
+            answer_actions(frames), noise=noise, rejects=rejects, notes=notes, lines=lines.height
+        )
+
+    def _frames(
+        self, ok: pl.DataFrame, source: Source, options: ReadOptions
+    ) -> tuple[pl.DataFrame, list[str]]:
+        """Time, charger and direction of the matched lines."""
+        t1_dir, t2_dir = _is_dir_token("t1").fill_null(False), _is_dir_token("t2").fill_null(False)
+        charger = (
+            pl.when(pl.col("t2").is_not_null() & t2_dir)
+            .then(pl.col("t1"))
+            .when(pl.col("t2").is_not_null() & t1_dir)
+            .then(pl.col("t2"))
+            .when(pl.col("t2").is_null() & ~t1_dir)
+            .then(pl.col("t1"))
+        )
+        unquoted = (
+            pl.when(charger.str.starts_with('"'))
+            .then(charger.str.slice(1, charger.str.len_chars() - 2).str.replace_all(r"\\(.)", "$1"))
+            .otherwise(charger.str.strip_chars_end(":"))
+        )
+        direction = pl.coalesce(_word("t2"), _word("t1"))
+        ok = ok.with_columns(
+            parse_times(ok["ts_text"], options.tz).alias("ts"),
+            unquoted.alias("charger_id"),
+            direction.alias("direction"),
+        )
+        notes: list[str] = []
+        if ok["charger_id"].null_count():
+            stem = PurePath(source.name.split("!")[-1]).name.split(".")[0]
+            notes.append(
+                f"lines without a charger id: charger id taken from the file name ({stem})"
+            )
+            ok = ok.with_columns(pl.col("charger_id").fill_null(stem))
+        zoneless = ~ok["ts_text"].str.contains(_ZONE) & ~ok["ts_text"].str.contains(
+            r"^\d+(?:\.\d+)?$"
+        )
+        if options.tz is None and zoneless.any():
+            notes.append("times without a zone read as UTC")
+        if ok["direction"].null_count():
+            notes.append("lines without a direction word: direction taken from the action")
+        return ok.select("ts", "charger_id", "direction", "frame", "line", "text"), notes
+
+
+register(FrameRecordReader())
+register(TraceReader())
+register(BareReader())

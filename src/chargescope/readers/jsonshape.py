@@ -1,0 +1,945 @@
+"""JSON layouts' shared decoding: documents to string columns, then records to raw frame rows.
+
+Three readers (``exchange``, ``framerec``/``trace``, ``logindex``) share this module, so a record
+means the same whatever wraps it:
+
+* **containers** — JSON lines, a JSON array (one element per line, or pretty-printed), or one
+  document holding the records under ``messages``/``trace``/``events``/``frames``/``records`` or
+  an Elasticsearch ``hits.hits`` list; :func:`load` turns any of them into one string column per
+  JSON key (nested values as JSON text) plus the 1-based ``line`` of each record;
+* **records** — an *exchange record* (``action`` + ``request``/``response``, ChargePilot) becomes
+  its CALL and its answer; a *frame record* (a time and a raw OCPP-J array under ``frame``,
+  ``message``...) becomes one frame; :func:`to_frames` does both, row-wise vectorised.
+
+Keys are matched by role, ignoring case, ``_``, ``-``, ``.`` and spaces (``chargerId``,
+``charger_id`` and ``Charger ID`` are one key). JSON lines are decoded by ``polars.read_ndjson``
+in one pass with every needed key typed as text; only when that fails (a broken line) are the
+lines checked one by one (DuckDB ``json_valid``, then ``orjson`` for the error message).
+
+Line numbers: JSON lines, and arrays or documents written one record per line (the usual way
+exporters write them), give each record its exact line. Other documents are parsed whole and
+each record gets the line where it starts when that can be told cheaply (see
+:func:`element_lines`), else line 1.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import duckdb
+import orjson
+import polars as pl
+
+from chargescope.readers.base import (
+    DIRECTION_WORDS,
+    TO_CHARGER,
+    TO_CSMS,
+    ReadOptions,
+    ReadResult,
+    Reject,
+    Source,
+    empty_frames,
+    rejects_from,
+)
+from chargescope.readers.tabular import newest_first
+from chargescope.readers.times import parse_times
+
+#: How many records of the head are decoded to learn a file's keys.
+SAMPLE_RECORDS = 500
+
+#: JSON keys of each role (compared through :func:`norm_key`), most preferred first.
+ROLES: dict[str, tuple[str, ...]] = {
+    "ts": ("timestamp", "datetime", "time", "ts", "date", "eventtime", "loggedat", "@timestamp"),
+    "charger_id": (
+        "chargerid",
+        "chargepointid",
+        "chargeboxid",
+        "chargingstationid",
+        "stationid",
+        "cpid",
+        "identity",
+        "station",
+        "charger",
+        "chargepoint",
+    ),
+    "direction": ("direction", "dir", "origin", "type", "flow"),
+    "frame": ("frame", "message", "msg", "data", "payload", "raw", "ocppmessage"),
+    "action": ("action",),
+    "request": ("request", "req"),
+    "response": ("response", "resp"),
+    "source": ("source",),
+    "connector_id": ("connectorid", "connector"),
+    "site_id": ("siteid", "site"),
+    "unique_id": ("uniqueid", "messageid", "msgid", "id"),
+}
+
+#: Keys under which a document holds its records.
+WRAPPERS = ("messages", "trace", "events", "frames", "records", "hits")
+
+#: Direction words trace tools use beyond the shared table.
+_MORE_DIRECTIONS = {
+    "cs2csms": TO_CSMS,
+    "cp2cs": TO_CSMS,
+    "cp2csms": TO_CSMS,
+    "fromchargepoint": TO_CSMS,
+    "from_charger": TO_CSMS,
+    "csms2cs": TO_CHARGER,
+    "cs2cp": TO_CHARGER,
+    "csms2cp": TO_CHARGER,
+    "tochargepoint": TO_CHARGER,
+    "from_csms": TO_CHARGER,
+    "cs": TO_CSMS,
+    "charger": TO_CSMS,
+    "chargepoint": TO_CSMS,
+    "station": TO_CSMS,
+    "server": TO_CHARGER,
+    "centralsystem": TO_CHARGER,
+}
+DIRECTIONS = {**DIRECTION_WORDS, **_MORE_DIRECTIONS}
+
+_ZONE = r"(?:[Zz]|UTC|GMT|[+-]\d{2}:?\d{2})\]?$"
+_EPOCH = r"^\d{9,13}(?:\.\d+)?$"
+_ERROR_KEY = r'"(?:errorCode|error_code|ErrorCode)"\s*:'
+_WRAPPER_START = re.compile(r'"(?:' + "|".join(WRAPPERS) + r')"\s*:\s*\[')
+_TOP_SCALAR = re.compile(r'"([^"\\]{1,64})"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d+)')
+
+
+def norm_key(key: str) -> str:
+    """A JSON key as compared against :data:`ROLES` (lower case, no ``_ - .`` or spaces)."""
+    return re.sub(r"[\s_.\-]", "", key).lower()
+
+
+_ROLE_OF: dict[str, str] = {}
+for _role, _aliases in ROLES.items():
+    for _alias in _aliases:
+        _ROLE_OF.setdefault(_alias, _role)
+
+
+def role_of(key: str) -> str | None:
+    """The role a JSON key plays, or None."""
+    return _ROLE_OF.get(norm_key(key))
+
+
+def roles_of(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Role -> the keys present that play it, most preferred spelling first."""
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        role = role_of(key)
+        if role:
+            out.setdefault(role, []).append(key)
+    for role, found in out.items():
+        found.sort(key=lambda k, r=role: ROLES[r].index(norm_key(k)))  # type: ignore[misc]
+    return out
+
+
+# --------------------------------------------------------------------------- record shapes
+
+
+def is_exchange(record: dict[str, Any]) -> bool:
+    """An exchange record: an action and a request or response object."""
+    roles = roles_of(record)
+    return "action" in roles and ("request" in roles or "response" in roles)
+
+
+def frame_value(record: dict[str, Any]) -> Any:
+    """The first value under a frame key that looks like an OCPP-J array (list or text)."""
+    for key in roles_of(record).get("frame", []):
+        value = record[key]
+        if isinstance(value, list) or (isinstance(value, str) and value.lstrip().startswith("[")):
+            return value
+    return None
+
+
+def is_frame_record(record: dict[str, Any]) -> bool:
+    """A frame record: a time and an OCPP-J array (as a JSON array or as text)."""
+    return "ts" in roles_of(record) and frame_value(record) is not None
+
+
+# --------------------------------------------------------------------------- peeking (sniff)
+
+
+@dataclass
+class Peek:
+    """What the head of a JSON source looks like."""
+
+    container: str  # "lines" | "array-lines" | "document" | "none"
+    records: list[dict[str, Any]] = field(default_factory=list)
+    top: dict[str, Any] = field(default_factory=dict)
+    wrapper: str | None = None  # the key holding the records of a document
+
+
+def _first_line(text: str) -> tuple[int, str]:
+    """Index and text of the first non-blank line."""
+    for i, line in enumerate(text.split("\n", 50)):
+        if line.strip():
+            return i, line.strip()
+    return 0, ""
+
+
+def _loads(text: str | bytes) -> Any:
+    """orjson.loads, None when the text is not JSON."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _decode_run(text: str, start: int, limit: int) -> list[Any]:
+    """Decode up to ``limit`` comma-separated JSON values from ``start`` (stops when cut off)."""
+    dec = json.JSONDecoder()
+    out: list[Any] = []
+    pos, n = start, len(text)
+    while len(out) < limit:
+        while pos < n and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= n or text[pos] == "]":
+            break
+        try:
+            value, pos = dec.raw_decode(text, pos)
+        except ValueError:
+            break
+        out.append(value)
+    return out
+
+
+def unwrap(doc: Any) -> tuple[list[Any] | None, dict[str, Any], str | None]:
+    """The record list of a document, its top-level scalars, and the key that held the list."""
+    if isinstance(doc, list):
+        return doc, {}, None
+    if not isinstance(doc, dict):
+        return None, {}, None
+    top = {
+        k: v for k, v in doc.items() if isinstance(v, str | int | float) and not isinstance(v, bool)
+    }
+    for key in WRAPPERS:
+        value = doc.get(key)
+        if key == "hits" and isinstance(value, dict):
+            value = value.get("hits")
+        if isinstance(value, list):
+            return value, top, key
+    return None, top, None
+
+
+def peek(head: str, limit: int = SAMPLE_RECORDS) -> Peek:
+    """Decode the first records of ``head`` (a bounded prefix) and say how they are held."""
+    head = head.lstrip("\ufeff")
+    idx, first = _first_line(head)
+    if not first or first[0] not in "[{":
+        return Peek("none")
+    value = _loads(first)
+    if isinstance(value, dict):
+        records, top, key = unwrap(value)
+        if records is not None and key is not None:
+            return Peek("document", _dicts(records)[:limit], top, key)
+        return Peek("lines", _dicts([value, *_line_values(head, idx + 1, limit)])[:limit])
+    if isinstance(value, list):
+        return Peek("document", _dicts(value)[:limit])
+    if first[0] == "[":
+        as_lines = _array_line_values(head, limit)
+        if as_lines:
+            return Peek("array-lines", _dicts(as_lines))
+        return Peek("document", _dicts(_decode_run(head, head.index("[") + 1, limit)))
+    return _peek_document(head, limit)
+
+
+def _peek_document(head: str, limit: int) -> Peek:
+    """A pretty-printed object: find its record list and decode what the head holds of it."""
+    m = _WRAPPER_START.search(head)
+    if not m:
+        doc = _loads(head)
+        records, top, key = unwrap(doc)
+        if records is not None:
+            return Peek("document", _dicts(records)[:limit], top, key)
+        lines = _line_values(head, 0, limit)
+        return Peek("lines", _dicts(lines)) if lines else Peek("none")
+    top = {k: _loads(v) for k, v in _TOP_SCALAR.findall(head[: m.start()])}
+    key = m.group(0).split('"')[1]
+    return Peek("document", _dicts(_decode_run(head, m.end(), limit)), top, key)
+
+
+def _dicts(values: Iterable[Any]) -> list[dict[str, Any]]:
+    """The JSON objects among ``values``."""
+    return [v for v in values if isinstance(v, dict)]
+
+
+def _line_values(head: str, start: int, limit: int) -> list[Any]:
+    """JSON values of the complete lines after line ``start`` (the last may be cut off)."""
+    out: list[Any] = []
+    for line in head.split("\n")[start:]:
+        value = _loads(line) if line.strip() else None
+        if value is not None:
+            out.append(value)
+        if len(out) >= limit:
+            break
+    return out
+
+
+_ARRAY_OPEN = re.compile(r"^\s*\[\s*(?=\{)")
+_ARRAY_TAIL = re.compile(r"\}\s*(?:,|\])\s*(?:\]\s*)?$")
+
+
+def _array_line_values(head: str, limit: int) -> list[Any]:
+    """Elements of an array written one element per line (empty if it is not written so)."""
+    out: list[Any] = []
+    for line in head.split("\n"):
+        text = _strip_array_line(line)
+        if not text:
+            continue
+        value = _loads(text)
+        if not isinstance(value, dict):
+            break
+        out.append(value)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _strip_array_line(line: str) -> str:
+    """One line of a one-element-per-line array without the ``[``, ``,`` or ``]`` around it."""
+    text = _ARRAY_TAIL.sub("}", _ARRAY_OPEN.sub("", line)).strip()
+    return "" if text in ("[", "]", "],", "") else text
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass
+class Loaded:
+    """A JSON source as one text column per needed key, plus ``line`` and ``rec``."""
+
+    rows: pl.DataFrame
+    roles: dict[str, list[str]]
+    top: dict[str, Any]
+    rejects: list[Reject]
+    records: int
+    #: ``line`` is the exact line of each record (JSON lines, one-per-line arrays)
+    exact_lines: bool = True
+
+
+def load(source: Source, nested: str | None = None) -> Loaded:
+    """Decode a JSON-lines, JSON-array or wrapped-document source into text columns.
+
+    ``nested`` names an object each record wraps its fields in (Elasticsearch's ``_source``).
+    """
+    data = source.data.removeprefix(b"\xef\xbb\xbf")
+    head = data[: 1 << 20].decode("utf-8", errors="replace")
+    p = peek(head)
+    sample = [r.get(nested) if nested else r for r in p.records]
+    keys = _needed_keys(_dicts(sample))
+    schema = _schema(keys, nested)
+    exact = True
+    if p.container == "document":
+        got = _document_lines(data, source.name, schema, p)
+        if got is None:
+            got, exact = _load_document(data, source.name, schema, p), False
+    elif p.container == "array-lines":
+        got = _load_lines(_array_lines(data), source.name, schema)
+    else:
+        got = _load_lines_fast(data, source.name, schema)
+    rows, rejects, records = got
+    if nested:
+        rows, more = _unnest(rows, nested, source.name)
+        rejects += more
+    rows = rows.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("rec"))
+    return Loaded(rows, roles_of(keys), p.top, rejects, records, exact)
+
+
+#: Roles a record shape may carry only further down a file, by their usual key.
+_LATE_KEYS = {
+    "exchange": {
+        "request": "request",
+        "response": "response",
+        "source": "source",
+        "connector_id": "connector_id",
+        "site_id": "site_id",
+        "unique_id": "unique_id",
+    },
+    "frame": {"charger_id": "charger_id", "direction": "direction"},
+}
+
+
+def _needed_keys(sample: list[dict[str, Any]]) -> list[str]:
+    """Every key of the sampled records that plays a role, in first-seen order.
+
+    Roles the sample's record shapes may carry but the sample lacks (a file whose first
+    records are all unanswered may omit ``response``) are added under their usual key.
+    """
+    seen: dict[str, None] = {}
+    for record in sample:
+        for key in record:
+            if key not in seen and role_of(key):
+                seen[key] = None
+    roles = roles_of(seen)
+    shapes = {"exchange" for r in sample if is_exchange(r)} | {
+        "frame" for r in sample if is_frame_record(r)
+    }
+    for shape in sorted(shapes):
+        for role, key in _LATE_KEYS[shape].items():
+            if role not in roles:
+                seen.setdefault(key, None)
+    return list(seen)
+
+
+def _schema(keys: list[str], nested: str | None) -> dict[str, pl.DataType]:
+    """Read every needed key as text (nested values come back as JSON text)."""
+    fields: dict[str, pl.DataType] = {k: pl.String() for k in keys} or {"__none": pl.String()}
+    if nested:
+        return {"_id": pl.String(), nested: pl.Struct(fields)}
+    return fields
+
+
+def _unnest(rows: pl.DataFrame, nested: str, file: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Lift the fields of ``nested`` to columns; records without it become rejects."""
+    bad = rows.filter(pl.col(nested).is_null())
+    raws = [orjson.dumps({"_id": i}).decode() for i in bad["_id"].to_list()]
+    rejects = rejects_from(file, bad["line"].to_list(), raws, f"record has no {nested} object")
+    good = rows.filter(pl.col(nested).is_not_null())
+    inner = good[nested].struct.unnest()
+    return pl.concat(
+        [good.drop(nested), inner.drop(good.columns, strict=False)], how="horizontal"
+    ), rejects
+
+
+def _read_ndjson(data: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """polars.read_ndjson with every key typed (raises PolarsError on any bad line)."""
+    if not data.strip():
+        return pl.DataFrame(schema=schema)
+    return pl.read_ndjson(io.BytesIO(data), schema=schema)
+
+
+def _load_lines_fast(
+    data: bytes, file: str, schema: dict[str, pl.DataType]
+) -> tuple[pl.DataFrame, list[Reject], int]:
+    """JSON lines: one polars pass when every line decodes, else line by line."""
+    try:
+        rows = _read_ndjson(data, schema)
+    except pl.exceptions.PolarsError:
+        return _load_lines(split_lines(data), file, schema)
+    if data.count(b"\n") + (not data.endswith(b"\n")) == rows.height:
+        numbers = pl.int_range(1, rows.height + 1, dtype=pl.Int64, eager=True)
+    else:  # blank lines were skipped: count them back in
+        numbers = split_lines(data)["line"]
+    if numbers.len() != rows.height:
+        return _load_lines(split_lines(data), file, schema)
+    return rows.with_columns(numbers.alias("line")), [], rows.height
+
+
+def split_lines(data: bytes) -> pl.DataFrame:
+    """Non-blank lines of ``data`` with their 1-based ``line`` numbers (CR dropped)."""
+    empty = pl.DataFrame(schema={"text": pl.String(), "line": pl.Int64()})
+    if not data.strip():
+        return empty
+    if b"\x1f" in data:  # the split's separator: never valid inside a JSON or frame line
+        data = data.replace(b"\x1f", b"\x1e")
+    try:
+        text = pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            new_columns=["text"],
+            infer_schema=False,
+            encoding="utf8-lossy",
+            truncate_ragged_lines=True,
+            columns=[0],
+        )
+    except pl.exceptions.NoDataError:  # nothing but a byte-order mark
+        return empty
+    return text.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line")).filter(
+        pl.col("text").str.strip_chars().str.len_bytes() > 0
+    )
+
+
+def _array_lines(data: bytes) -> pl.DataFrame:
+    """Lines of a one-element-per-line JSON array, without the array's brackets and commas."""
+    lines = split_lines(data).with_columns(
+        pl.col("text")
+        .str.replace(r"^\s*\[\s*(\{)", "$1")
+        .str.replace(r"\}\s*(?:,|\])\s*(?:\]\s*)?$", "}")
+        .str.strip_chars()
+    )
+    return lines.filter(~pl.col("text").is_in(["[", "]", "],", ""]))
+
+
+_VALID_SQL = """
+select line, case when json_valid(text) then json_type(text) end as kind from lines
+"""
+
+
+def _load_lines(
+    lines: pl.DataFrame, file: str, schema: dict[str, pl.DataType]
+) -> tuple[pl.DataFrame, list[Reject], int]:
+    """Decode the lines; when some are broken, check each (DuckDB) and reject those (orjson)."""
+    try:
+        rows = _read_ndjson(lines["text"].str.join("\n")[0].encode(), schema)
+    except pl.exceptions.PolarsError:
+        pass
+    else:
+        if rows.height == lines.height:
+            return rows.with_columns(lines["line"]), [], lines.height
+    con = duckdb.connect()
+    try:
+        con.register("lines", lines.to_arrow())
+        kinds = pl.from_arrow(con.sql(_VALID_SQL).to_arrow_table())
+    finally:
+        con.close()
+    assert isinstance(kinds, pl.DataFrame)
+    lines = lines.join(kinds, on="line", how="left", maintain_order="left")
+    bad = lines.filter(pl.col("kind").fill_null("") != "OBJECT")
+    rejects = [
+        Reject(file, n, t[:2000], _json_reason(t))
+        for n, t in bad.select("line", "text").iter_rows()
+    ]
+    good = lines.filter(pl.col("kind") == "OBJECT")
+    try:
+        rows = _read_ndjson(good["text"].str.join("\n")[0].encode(), schema)
+    except pl.exceptions.PolarsError:  # DuckDB accepted what polars does not: line by line
+        good, more = _reencode(good, file, schema)
+        rejects += more
+        rows = _read_ndjson(b"\n".join(good["text"].to_list()), schema)
+    return rows.with_columns(good["line"]), sorted(rejects, key=lambda r: r.line), lines.height
+
+
+def _misfit(record: Any, schema: dict[str, pl.DataType]) -> str | None:
+    """Why ``record`` cannot be read with ``schema`` (an object field that is not one), or None."""
+    if not isinstance(record, dict):
+        return "record is not a JSON object"
+    for key, dtype in schema.items():
+        if isinstance(dtype, pl.Struct) and not isinstance(record.get(key), dict | None):
+            return f"{key} is not a JSON object"
+    return None
+
+
+def _reencode(
+    good: pl.DataFrame, file: str, schema: dict[str, pl.DataType]
+) -> tuple[pl.DataFrame, list[Reject]]:
+    """Lines re-encoded by orjson (as bytes); those it refuses or that misfit become rejects."""
+    keep: list[tuple[int, bytes]] = []
+    rejects: list[Reject] = []
+    for n, text in good.select("line", "text").iter_rows():
+        try:
+            record = orjson.loads(text)
+            why = _misfit(record, schema)
+            if why is None:
+                keep.append((n, orjson.dumps(record)))
+            else:
+                rejects.append(Reject(file, n, text[:2000], why))
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError) as exc:
+            rejects.append(Reject(file, n, text[:2000], f"not valid JSON: {exc}"))
+    frame = pl.DataFrame(keep, schema={"line": pl.Int64, "text": pl.Binary}, orient="row")
+    return frame, rejects
+
+
+def _json_reason(text: str) -> str:
+    """Why a line is not a JSON object."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return f"not valid JSON: {exc}"
+    kind = {list: "an array", str: "a string", type(None): "null"}.get(type(value), "a scalar")
+    return f"not a JSON object ({kind})"
+
+
+def _document_lines(
+    data: bytes, file: str, schema: dict[str, pl.DataType], p: Peek
+) -> tuple[pl.DataFrame, list[Reject], int] | None:
+    """A document written one record per line, read as JSON lines (None if it is not so written).
+
+    Every line holding one whole object (and maybe a comma) is replaced by ``0``; when what
+    remains (the document's skeleton) is valid JSON whose record list is exactly those zeros,
+    the lines are the records.
+    """
+    lines = split_lines(data)
+    stripped = pl.col("text").str.strip_chars()
+    comma = stripped.str.ends_with(",")
+    body = pl.when(comma).then(stripped.str.strip_suffix(",").str.strip_chars()).otherwise(stripped)
+    lines = lines.with_columns(body.alias("record"), comma.alias("comma"))
+    is_record = pl.col("record").str.starts_with("{") & pl.col("record").str.ends_with("}")
+    zero = pl.when(pl.col("comma")).then(pl.lit("0,")).otherwise(pl.lit("0"))
+    skeleton = lines.select(pl.when(is_record).then(zero).otherwise(pl.col("text")))[:, 0]
+    records = lines.filter(is_record)
+    if records.height < 2 or records.height == lines.height:
+        return None
+    try:
+        doc = orjson.loads(skeleton.str.join("\n")[0])
+    except orjson.JSONDecodeError:
+        return None
+    found, top, _ = unwrap(doc)
+    if found is None or len(found) != records.height or any(v != 0 for v in found):
+        return None
+    p.top.update(top)
+    return _load_lines(records.select("line", pl.col("record").alias("text")), file, schema)
+
+
+def _load_document(
+    data: bytes, file: str, schema: dict[str, pl.DataType], p: Peek
+) -> tuple[pl.DataFrame, list[Reject], int]:
+    """A whole document: its record list, each record at the line where it starts."""
+    try:
+        with _gc_paused():
+            doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        if p.records and not p.wrapper and data.lstrip()[:1] == b"{":
+            return _load_lines(split_lines(data), file, schema)  # JSON lines, first line broken
+        line = _error_line(data, str(exc))
+        raw = data[:2000].decode("utf-8", errors="replace")
+        return _empty(schema), [Reject(file, line, raw, f"not a valid JSON document: {exc}")], 1
+    records, top, _ = unwrap(doc)
+    p.top.update(top)
+    if records is None:
+        raw = data[:2000].decode("utf-8", errors="replace")
+        return _empty(schema), [Reject(file, 1, raw, "JSON document holds no record list")], 1
+    starts = element_lines(data, len(records))
+    why = [_misfit(r, schema) for r in records]
+    good = [i for i, w in enumerate(why) if w is None]
+    rejects = [
+        Reject(file, starts[i], orjson.dumps(records[i]).decode()[:2000], w)
+        for i, w in enumerate(why)
+        if w is not None
+    ]
+    with _gc_paused():
+        body = b"\n".join([orjson.dumps(records[i]) for i in good])
+    rows = _read_ndjson(body, schema) if good else _empty(schema)
+    return (
+        rows.with_columns(pl.Series("line", [starts[i] for i in good], pl.Int64)),
+        rejects,
+        len(records),
+    )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while millions of decoded objects are built (it rescans them all)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """No records, with the expected columns."""
+    return pl.DataFrame(schema={**schema, "line": pl.Int64()})
+
+
+def _error_line(data: bytes, message: str) -> int:
+    """The line orjson's message points at (``line N column M``), else 1."""
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else 1
+
+
+def element_lines(data: bytes, n: int) -> list[int]:
+    """Line where each of the ``n`` records of a document starts.
+
+    Pretty-printed and one-per-line documents start every record on its own line at one
+    indentation: when exactly ``n`` lines open an object at some indentation, those are the
+    records' lines. Otherwise (a document on one line, or records mixed with other objects at
+    that indentation) every record is given line 1: exact lines cannot be told cheaply.
+    """
+    lines = split_lines(data)
+    opens = lines.with_columns(
+        pl.col("text").str.extract(r"^(\s*)(?:\[\s*)?\{", 1).str.len_chars().alias("indent")
+    ).filter(pl.col("indent").is_not_null())
+    counts = opens.group_by("indent").len().filter(pl.col("len") == n).sort("indent")
+    if n == 0 or counts.height == 0:
+        return [1] * n
+    indent = counts["indent"][0]
+    return opens.filter(pl.col("indent") == indent)["line"].to_list()
+
+
+# --------------------------------------------------------------------------- records to frames
+
+
+@dataclass
+class Converted:
+    """Raw frame rows of a set of records, with rejects and notes."""
+
+    frames: pl.DataFrame
+    rejects: list[Reject]
+    notes: list[str]
+
+
+def _first(loaded: Loaded, role: str) -> pl.Expr:
+    """The first non-null value among the keys playing ``role`` (null when none is present)."""
+    keys = [k for k in loaded.roles.get(role, []) if k in loaded.rows.columns]
+    if not keys:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce([pl.col(k) for k in keys])
+
+
+def _direction(loaded: Loaded, *roles: str) -> pl.Expr:
+    """The first of the ``roles`` keys whose value is a known direction word."""
+    exprs = [
+        pl.col(k).str.strip_chars().str.to_lowercase().replace_strict(DIRECTIONS, default=None)
+        for role in roles
+        for k in loaded.roles.get(role, [])
+        if k in loaded.rows.columns
+    ]
+    return pl.coalesce(exprs) if exprs else pl.lit(None, dtype=pl.String)
+
+
+def _frame_text(loaded: Loaded) -> pl.Expr:
+    """The first frame key holding an OCPP-J array (as text; a broken one is rejected later)."""
+    keys = [k for k in loaded.roles.get("frame", []) if k in loaded.rows.columns]
+    if not keys:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce([pl.when(pl.col(k).str.starts_with("[")).then(pl.col(k)) for k in keys])
+
+
+def charger_default(loaded: Loaded, source: Source) -> tuple[str, str | None]:
+    """A document's top-level charger id, else the file stem (with a note saying so)."""
+    for key, value in loaded.top.items():
+        if role_of(key) == "charger_id" and value is not None:
+            return str(value), None
+    stem = PurePath(source.name.split("!")[-1]).name.split(".")[0]
+    return stem, f"records without a charger id: charger id taken from the file name ({stem})"
+
+
+def to_frames(loaded: Loaded, source: Source, tz: str | None) -> Converted:
+    """Exchange records and frame records to raw frame rows, in the file's time order."""
+    if not loaded.rows.height:
+        return Converted(empty_frames(), [], [])
+    ex_mask = _first(loaded, "action").is_not_null() & (
+        _first(loaded, "request").is_not_null() | _first(loaded, "response").is_not_null()
+    )
+    fr_mask = ~ex_mask & _frame_text(loaded).is_not_null()
+    rows = loaded.rows.with_columns(ex_mask.alias("__ex"), fr_mask.alias("__fr"))
+    other = rows.filter(~pl.col("__ex") & ~pl.col("__fr"))
+    reason = "record is neither an exchange (action + request/response) nor a frame record"
+    rejects = _rejects(source, other, loaded, reason)
+    rows, more, notes = _timed(
+        _sub(loaded, rows.filter(pl.col("__ex") | pl.col("__fr"))), source, tz
+    )
+    rejects += more
+    flags = rows.select(pl.col("__ex").alias("ex"), pl.col("__fr").alias("fr"))
+    rows = rows.drop("__ex", "__fr")
+    parts = []
+    if flags["ex"].any():
+        parts.append(_exchange_frames(_sub(loaded, rows.filter(flags["ex"]))))
+    if flags["fr"].any():
+        part, note = _frame_records(_sub(loaded, rows.filter(flags["fr"])), source)
+        parts.append(part)
+        notes += [note] if note else []
+    if not parts:
+        return Converted(empty_frames(), rejects, notes)
+    frames = (
+        parts[0]
+        if len(parts) == 1
+        else pl.concat(parts, how="diagonal_relaxed").sort("rec", maintain_order=True)
+    )
+    frames, order_note = _order(frames)
+    notes += [order_note] if order_note else []
+    return Converted(frames, sorted(rejects, key=lambda r: r.line), notes)
+
+
+def _timed(
+    loaded: Loaded, source: Source, tz: str | None
+) -> tuple[pl.DataFrame, list[Reject], list[str]]:
+    """Records with their parsed time in ``ts``; those without a readable one become rejects."""
+    text = loaded.rows.with_columns(_first(loaded, "ts").str.strip_chars().alias("__t"))["__t"]
+    rows = loaded.rows.with_columns(parse_times(text, tz).alias("ts"))
+    bad = rows.filter(pl.col("ts").is_null())
+    rejects = _rejects(source, bad, loaded, "no readable timestamp")
+    zoneless = text.drop_nulls()
+    zoneless = zoneless.filter(~zoneless.str.contains(_ZONE) & ~zoneless.str.contains(_EPOCH))
+    notes = ["times without a zone read as UTC"] if tz is None and zoneless.len() else []
+    return rows.filter(pl.col("ts").is_not_null()), rejects, notes
+
+
+def _sub(loaded: Loaded, rows: pl.DataFrame) -> Loaded:
+    """``loaded`` restricted to ``rows``."""
+    return Loaded(rows, loaded.roles, loaded.top, [], rows.height, loaded.exact_lines)
+
+
+def _rejects(source: Source, rows: pl.DataFrame, loaded: Loaded, reason: str) -> list[Reject]:
+    """Rejects for ``rows``, each with its record's text."""
+    if not rows.height:
+        return []
+    raws = record_texts(source, rows, loaded)
+    return rejects_from(source.name, rows["line"].to_list(), raws, reason)
+
+
+def record_texts(source: Source, rows: pl.DataFrame, loaded: Loaded) -> list[str]:
+    """The input text of each row's record: its line, or its fields re-encoded."""
+    if loaded.exact_lines:
+        lines = source.data.split(b"\n")
+        return [
+            lines[n - 1].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
+            for n in rows["line"].to_list()
+        ]
+    cols = [c for c in loaded.rows.columns if c in rows.columns and c not in ("line", "rec", "_id")]
+    if not cols:
+        return [""] * rows.height
+    return rows.select(pl.struct(cols).struct.json_encode())[:, 0].to_list()
+
+
+def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
+    """Each exchange record as its CALL and, when answered, its CALLRESULT or CALLERROR.
+
+    The record's rows are exploded in place (call, then answer), so file order needs no sort.
+    """
+    rows = loaded.rows
+    synthetic = (
+        pl.col("line").cast(pl.String)
+        if rows["line"].is_unique().all()
+        else pl.format("{}.{}", pl.col("line"), pl.col("rec") + 1)
+    )
+    response = _first(loaded, "response")
+    answered = response.is_not_null() & (response != "null")
+    base = rows.select(
+        "line",
+        "rec",
+        "ts",
+        _first(loaded, "charger_id").alias("charger_id"),
+        _first(loaded, "action").alias("action"),
+        _first(loaded, "request").alias("request"),
+        response.alias("response"),
+        _direction(loaded, "source", "direction").alias("call_dir"),
+        _first(loaded, "connector_id").cast(pl.Int32, strict=False).alias("connector_id"),
+        _first(loaded, "site_id").alias("site_id"),
+        pl.coalesce(_first(loaded, "unique_id"), synthetic).alias("unique_id"),
+        pl.when(answered).then(pl.lit([0, 1])).otherwise(pl.lit([0])).alias("sub"),
+    ).explode("sub")
+    errors = _errors(base)
+    if errors.height:
+        base = base.join(errors, on=["rec", "sub"], how="left", maintain_order="left")
+    else:
+        base = base.with_columns(
+            pl.lit(None, pl.String).alias(c) for c in ("error_code", "error_description", "details")
+        )
+    is_call = pl.col("sub") == 0
+    flip = pl.col("call_dir").replace_strict(
+        {TO_CSMS: TO_CHARGER, TO_CHARGER: TO_CSMS}, default=None, return_dtype=pl.String
+    )
+    return base.select(
+        "line",
+        "rec",
+        "ts",
+        "charger_id",
+        "action",
+        "connector_id",
+        "site_id",
+        "unique_id",
+        "error_code",
+        "error_description",
+        pl.when(is_call).then(pl.col("call_dir")).otherwise(flip).alias("direction"),
+        pl.when(is_call)
+        .then(pl.lit(2, pl.Int8))
+        .when(pl.col("error_code").is_not_null())
+        .then(pl.lit(4, pl.Int8))
+        .otherwise(pl.lit(3, pl.Int8))
+        .alias("message_type"),
+        pl.when(is_call)
+        .then(pl.col("request"))
+        .when(pl.col("error_code").is_not_null())
+        .then(pl.col("details"))
+        .otherwise(pl.col("response"))
+        .alias("payload"),
+    )
+
+
+def _errors(base: pl.DataFrame) -> pl.DataFrame:
+    """Error code, description and details of the answers whose response is an error object."""
+    r = pl.col("response")
+    candidates = base.filter((pl.col("sub") == 1) & r.str.contains(_ERROR_KEY))
+    code = pl.coalesce(
+        r.str.json_path_match("$.errorCode"),
+        r.str.json_path_match("$.error_code"),
+        r.str.json_path_match("$.ErrorCode"),
+    )
+    description = pl.coalesce(
+        r.str.json_path_match("$.errorDescription"),
+        r.str.json_path_match("$.error_description"),
+        r.str.json_path_match("$.description"),
+        pl.lit(""),
+    )
+    details = pl.coalesce(
+        r.str.json_path_match("$.errorDetails"), r.str.json_path_match("$.error_details")
+    )
+    return candidates.select(
+        "rec",
+        "sub",
+        code.alias("error_code"),
+        description.alias("error_description"),
+        pl.when(details.str.starts_with("{"))
+        .then(details)
+        .otherwise(pl.lit("{}"))
+        .alias("details"),
+    ).filter(pl.col("error_code").is_not_null())
+
+
+def _frame_records(loaded: Loaded, source: Source) -> tuple[pl.DataFrame, str | None]:
+    """Frame records as raw frame rows (the frame text as given; split later)."""
+    frames = loaded.rows.select(
+        "line",
+        "rec",
+        "ts",
+        _first(loaded, "charger_id").alias("charger_id"),
+        _direction(loaded, "direction").alias("direction"),
+        _frame_text(loaded).alias("frame"),
+        _first(loaded, "connector_id").cast(pl.Int32, strict=False).alias("connector_id"),
+        _first(loaded, "site_id").alias("site_id"),
+    )
+    note = None
+    if frames["charger_id"].null_count():
+        default, note = charger_default(loaded, source)
+        frames = frames.with_columns(pl.col("charger_id").fill_null(default))
+    return answer_actions(frames), note
+
+
+_FRAME_HEAD = r'^\s*\[\s*([234])\s*,\s*"((?:[^"\\]|\\.)*)"\s*(?:,\s*"([A-Za-z0-9_]+)")?'
+
+
+def answer_actions(frames: pl.DataFrame) -> pl.DataFrame:
+    """Give direction-less answers the action of their call (same charger and message id).
+
+    Ingest infers a missing direction from the action, and an answer's action is only known
+    from its call; the frame text still decides everything else.
+    """
+    if not frames["direction"].null_count():
+        return frames
+    head = frames["frame"].str.extract_groups(_FRAME_HEAD).struct.unnest()
+    keyed = frames.with_columns(
+        head["1"].alias("__t"),
+        head["2"].alias("__u"),
+        pl.when(head["1"] == "2").then(head["3"]).alias("__a"),
+        pl.int_range(pl.len()).alias("__i"),
+    )
+    filled = (
+        keyed.sort("charger_id", "__u", "__i")
+        .with_columns(pl.col("__a").forward_fill().over("charger_id", "__u").alias("__call"))
+        .sort("__i")
+    )
+    action = pl.when(pl.col("__t").is_in(["3", "4"]) & pl.col("direction").is_null()).then(
+        pl.col("__call")
+    )
+    return filled.with_columns(action.alias("action")).drop("__t", "__u", "__a", "__i", "__call")
+
+
+def _order(frames: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+    """Records in file order, reversed when the file lists newest first (call before answer)."""
+    if newest_first(frames["ts"]):
+        sub = pl.col("sub") if "sub" in frames.columns else pl.lit(0)
+        flipped = frames.with_columns(sub.alias("sub")).sort(
+            ["rec", "sub"], descending=[True, False], maintain_order=True
+        )
+        return flipped.drop("rec", "sub"), "records were newest first: read in reverse"
+    return frames.drop("rec", "sub", strict=False), None
+
+
+def read_records(source: Source, options: ReadOptions, nested: str | None = None) -> ReadResult:
+    """Load a JSON source and turn its records into frames: the whole ``read`` of a JSON layout."""
+    loaded = load(source, nested)
+    conv = to_frames(loaded, source, options.tz)
+    rejects = sorted(loaded.rejects + conv.rejects, key=lambda r: r.line)
+    return ReadResult(conv.frames, rejects=rejects, notes=conv.notes, lines=loaded.records)

@@ -1,0 +1,235 @@
+"""Golden and round-trip tests of the frame-record layouts: framerec, trace and bare lines."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import pytest
+
+from chargescope.ingest import ingest_sources
+from chargescope.readers import detect, get_reader
+from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
+from chargescope.writers import get_writer
+
+MINE = ("exchange", "framerec", "trace", "bare", "logindex")
+
+
+def read(layout: str, text: str, name: str = "CP-9.jsonl", tz: str | None = None):
+    """Read ``text`` with reader ``layout``."""
+    return get_reader(layout).read(Source(name, text.encode()), ReadOptions(tz=tz))
+
+
+def ingest(text: str | bytes, name: str = "CP-9.jsonl") -> pl.DataFrame:
+    """The normalized table of one source."""
+    data = text.encode() if isinstance(text, str) else text
+    return ingest_sources([Source(name, data)], check_schemas=False).frames
+
+
+# --------------------------------------------------------------------------- framerec
+
+
+def test_framerec_golden_key_spellings_bom_crlf_and_broken_lines() -> None:
+    text = (
+        '\ufeff{"@timestamp":"2025-03-03T08:00:00.100Z","chargeBoxId":"CP-1","dir":"rx",'
+        '"msg":"[2,\\"1\\",\\"Heartbeat\\",{}]"}\r\n'
+        "\r\n"
+        '{"ts":1740988800200,"Charger ID":"CP-1","direction":"to_charger",'
+        '"frame":[3,"1",{"currentTime":"2025-03-03T08:00:00Z"}]}\r\n'
+        '{"time":"2025-03-03 08:00:01","identity":"CP-1","type":"outgoing",'
+        '"data":[2,"r1","Reset",{"type":"Soft"}]}\r\n'
+        '{"timestamp":"2025-03-03T08:00:02Z", broken\r\n'
+        '{"timestamp":"soon","charger_id":"CP-1","direction":"in","frame":"[2,\\"x\\",\\"Heartbeat\\",{}]"}\r\n'
+        '{"level":"debug","note":"no frame here"}\r\n'
+    )
+    res = read("framerec", text)
+    f = res.frames
+    assert f.select("line", "charger_id", "direction").rows() == [
+        (1, "CP-1", "to_csms"),
+        (3, "CP-1", "to_charger"),
+        (4, "CP-1", "to_charger"),
+    ]
+    assert f["frame"][0] == '[2,"1","Heartbeat",{}]'
+    assert f["ts"][1].microsecond == 200_000
+    assert [(r.line, r.reason.split(":")[0]) for r in res.rejects] == [
+        (5, "not valid JSON"),
+        (6, "no readable timestamp"),
+        (7, "record is neither an exchange (action + request/response) nor a frame record"),
+    ]
+    assert res.notes == ["times without a zone read as UTC"]
+    assert res.lines == 6
+
+
+def test_framerec_without_charger_or_direction_uses_file_name_and_actions() -> None:
+    text = (
+        '{"ts":"2025-03-03T08:00:00Z","message":[2,"7","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]}\n'
+        '{"ts":"2025-03-03T08:00:00.5Z","message":[3,"7",{"status":"Accepted","currentTime":"2025-03-03T08:00:00Z","interval":60}]}\n'
+    )
+    res = read("framerec", text, name="logs/CP-77.jsonl")
+    assert any("CP-77" in n for n in res.notes)
+    f = ingest(text, "logs/CP-77.jsonl")
+    assert f.select("charger_id", "direction", "message_type").rows() == [
+        ("CP-77", "to_csms", "CALL"),
+        ("CP-77", "to_charger", "CALLRESULT"),
+    ]
+    assert f["latency_ms"].to_list() == [500, 500]
+
+
+def test_framerec_broken_frame_text_is_rejected_by_normalisation() -> None:
+    text = '{"ts":"2025-03-03T08:00:00Z","charger_id":"C","direction":"in","frame":"[2,\\"1\\",\\"Heart"}\n'
+    ing = ingest_sources([Source("f.jsonl", text.encode())], check_schemas=False)
+    assert ing.frames.height == 0
+    assert [(r.line, r.reason.split(":")[0]) for r in ing.rejects] == [(1, "malformed frame")]
+
+
+# --------------------------------------------------------------------------- trace
+
+
+PRETTY_TRACE = """{
+  "chargePointId": "CP-T",
+  "version": "1.0",
+  "events": [
+    {
+      "time": "2025-03-03T08:00:00Z",
+      "origin": "cs",
+      "data": [2, "1", "Heartbeat", {}]
+    },
+    {
+      "time": "2025-03-03T08:00:00.100Z",
+      "origin": "csms",
+      "data": [3, "1", {"currentTime": "2025-03-03T08:00:00Z"}]
+    },
+    {
+      "time": "2025-03-03T08:00:01Z",
+      "origin": "cs",
+      "data": 42
+    }
+  ]
+}
+"""
+
+
+def test_trace_pretty_document_with_top_level_charger() -> None:
+    assert detect(Source("t.json", PRETTY_TRACE.encode())).reader.name == "trace"
+    res = read("trace", PRETTY_TRACE, "t.json")
+    assert res.frames.select("line", "charger_id", "direction").rows() == [
+        (5, "CP-T", "to_csms"),
+        (10, "CP-T", "to_charger"),
+    ]
+    assert [(r.line, r.reason.split(" (")[0]) for r in res.rejects] == [
+        (15, "record is neither an exchange")
+    ]
+    assert res.lines == 3
+
+
+def test_trace_compact_document_on_one_line() -> None:
+    text = (
+        '{"messages":[{"timestamp":"2025-03-03T08:00:00Z","chargerId":"A","direction":"cs2csms",'
+        '"message":[2,"1","Heartbeat",{}]},{"timestamp":"2025-03-03T08:00:01Z","chargerId":"A",'
+        '"direction":"csms2cs","message":[3,"1",{"currentTime":"2025-03-03T08:00:01Z"}]}]}'
+    )
+    res = read("trace", text, "t.json")
+    assert res.frames.select("line", "direction").rows() == [(1, "to_csms"), (1, "to_charger")]
+
+
+def test_trace_broken_document_is_one_reject() -> None:
+    res = read("trace", PRETTY_TRACE[:200], "t.json")
+    assert res.frames.height == 0
+    assert len(res.rejects) == 1 and "not a valid JSON document" in res.rejects[0].reason
+
+
+# --------------------------------------------------------------------------- bare
+
+
+BARE = (
+    "\ufeff# capture started\r\n"
+    '2025-03-03T08:00:00.123Z CP-1 in [2,"1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Available"}]\r\n'
+    '2025-03-03T08:00:00.130Z CP-1 out [3,"1",{}]\r\n'
+    "\r\n"
+    '2025-03-03 08:00:05,000 [2,"2","Heartbeat",{}]\r\n'
+    '2025-03-03 08:00:05,010 [3,"2",{"currentTime":"2025-03-03T08:00:05Z"}]\r\n'
+    '2025-03-03T08:00:06Z CP-1 says hello to [2,"3","Heartbeat",{}]\r\n'
+    "some debug output\r\n"
+    '2025-03-03T08:00:07Z recv [2,"4","Heartbeat",{}\r\n'
+)
+
+
+def test_bare_golden_lines() -> None:
+    res = read("bare", BARE, "dumps/CP-2.log")
+    assert res.frames.select("line", "charger_id", "direction", "action").rows() == [
+        (2, "CP-1", "to_csms", None),
+        (3, "CP-1", "to_charger", None),
+        (5, "CP-2", None, None),
+        (6, "CP-2", None, "Heartbeat"),
+        (9, "CP-2", "to_csms", None),
+    ]
+    assert [r.line for r in res.rejects] == [7]
+    assert res.noise == 2  # the banner and the debug line; the blank line is not counted
+    assert res.lines == 8
+    assert "times without a zone read as UTC" in res.notes
+    ing = ingest_sources([Source("dumps/CP-2.log", BARE.encode())], check_schemas=False)
+    assert ing.frames.height == 4  # line 9 holds a truncated frame
+    assert sorted(r.line for r in ing.rejects) == [7, 9]
+    f = ing.frames.filter(pl.col("charger_id") == "CP-2")
+    assert f["direction"].to_list() == ["to_csms", "to_charger"]
+
+
+def test_bare_defers_arrow_lines_to_the_arrows_layout() -> None:
+    text = '2025-03-03T08:00:00Z CP-1 -> [2,"1","Heartbeat",{}]\n2025-03-03T08:00:01Z CP-1 <- [3,"1",{}]\n'
+    match = get_reader("bare").sniff(text)
+    assert isinstance(match, Match) and match.confidence < 0.6
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+@pytest.mark.parametrize("layout", ["framerec", "trace", "bare"])
+def test_sniff_claims_own_sample_and_declines_the_others(layout: str) -> None:
+    reader = get_reader(layout)
+    assert isinstance(reader.sniff(reader.sample), Match)
+    assert detect(Source("s", reader.sample.encode())).reader.name == layout
+    for other in ("stream", *MINE):
+        if other != layout:
+            assert isinstance(reader.sniff(get_reader(other).sample), NoMatch), other
+
+
+# --------------------------------------------------------------------------- round trips
+
+TRAFFIC = """timestamp,type,message,charger
+2025-03-03T08:00:00.000Z,incoming,"[2,""b1"",""BootNotification"",{""chargePointVendor"":""ABB"",""chargePointModel"":""Terra""}]",CP-1
+2025-03-03T08:00:00.050Z,outgoing,"[3,""b1"",{""status"":""Accepted"",""currentTime"":""2025-03-03T08:00:00.050Z"",""interval"":300}]",CP-1
+2025-03-03T08:00:30.000Z,incoming,"[2,""hb"",""Heartbeat"",{}]",CP-1
+2025-03-03T08:00:30.020Z,outgoing,"[3,""hb"",{""currentTime"":""2025-03-03T08:00:30.020Z""}]",CP-1
+2025-03-03T08:01:00.000Z,incoming,"[2,""a1"",""Authorize"",{""idTag"":""TAG1""}]",CP-1
+2025-03-03T08:01:00.040Z,outgoing,"[3,""a1"",{""idTagInfo"":{""status"":""Accepted""}}]",CP-1
+2025-03-03T08:01:05.000Z,incoming,"[2,""s1"",""StartTransaction"",{""connectorId"":1,""idTag"":""TAG1"",""meterStart"":0,""timestamp"":""2025-03-03T08:01:05Z""}]",CP-1
+2025-03-03T08:01:05.030Z,outgoing,"[3,""s1"",{""transactionId"":7,""idTagInfo"":{""status"":""Accepted""}}]",CP-1
+2025-03-03T08:02:00.000Z,incoming,"[2,""m1"",""MeterValues"",{""connectorId"":1,""transactionId"":7,""meterValue"":[{""timestamp"":""2025-03-03T08:02:00Z"",""sampledValue"":[{""value"":""1500""}]}]}]",CP-1
+2025-03-03T08:02:00.010Z,outgoing,"[3,""m1"",{}]",CP-1
+2025-03-03T08:03:00.000Z,outgoing,"[2,""c1"",""ChangeConfiguration"",{""key"":""HeartbeatInterval"",""value"":""60""}]",CP-1
+2025-03-03T08:03:00.100Z,incoming,"[4,""c1"",""NotSupported"",""no such key"",{}]",CP-1
+2025-03-03T08:04:00.000Z,incoming,"[2,""s2"",""StopTransaction"",{""transactionId"":7,""meterStop"":1500,""timestamp"":""2025-03-03T08:04:00Z""}]",CP-1
+2025-03-03T08:04:00.030Z,outgoing,"[3,""s2"",{}]",CP-1
+2025-03-03T08:00:00.000Z,incoming,"[2,""x1"",""BootNotification"",{""reason"":""PowerUp"",""chargingStation"":{""model"":""M"",""vendorName"":""V""}}]",CS-2/ü
+2025-03-03T08:00:00.030Z,outgoing,"[3,""x1"",{""currentTime"":""2025-03-03T08:00:00Z"",""interval"":300,""status"":""Accepted""}]",CS-2/ü
+2025-03-03T08:01:00.000Z,incoming,"[2,""x2"",""TransactionEvent"",{""eventType"":""Started"",""timestamp"":""2025-03-03T08:01:00Z"",""triggerReason"":""Authorized"",""seqNo"":0,""transactionInfo"":{""transactionId"":""T1""},""evse"":{""id"":1,""connectorId"":1}}]",CS-2/ü
+2025-03-03T08:01:00.020Z,outgoing,"[3,""x2"",{}]",CS-2/ü
+2025-03-03T08:02:00.000Z,outgoing,"[2,""x3"",""RequestStopTransaction"",{""transactionId"":""T1""}]",CS-2/ü
+2025-03-03T08:05:00.000Z,incoming,"[3,""zz"",{}]",CS-2/ü
+"""
+
+#: every normalized column but where a row came from
+COMPARED = ["ts", "charger_id", "direction", "message_type", "unique_id", "action", "payload",
+            "error_code", "error_description", "connector_id", "ocpp_version", "site_id",
+            "peer_id", "latency_ms"]  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", ["framerec", "trace", "bare"])
+def test_round_trip_is_lossless(layout: str) -> None:
+    original = ingest(TRAFFIC, "stream.csv")
+    buf = io.BytesIO()
+    get_writer(layout)(original, None, buf)
+    assert detect(Source("o", buf.getvalue())).reader.name == layout
+    again = ingest(buf.getvalue(), f"out.{layout}")
+    assert again.select(COMPARED).equals(original.select(COMPARED))
+    assert again["line"].n_unique() == again.height  # one record per line
