@@ -2,7 +2,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint bench install
+.PHONY: demo test check lint bench install examples
 
 $(BIN)/chargescope: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/chargescope: pyproject.toml
 install: $(BIN)/chargescope
 
 demo: install
-	$(BIN)/chargescope ingest examples/
+	$(BIN)/chargescope analyze examples/
 
 test: install
 	$(BIN)/ruff check src tests benchmarks
@@ -27,3 +27,6 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_ingest.py
+
+examples: install
+	$(BIN)/python scripts/make_examples.py
