@@ -233,3 +233,19 @@ def test_round_trip_is_lossless(layout: str) -> None:
     again = ingest(buf.getvalue(), f"out.{layout}")
     assert again.select(COMPARED).equals(original.select(COMPARED))
     assert again["line"].n_unique() == again.height  # one record per line
+
+
+def test_bare_quoted_charger_ids_may_hold_spaces() -> None:
+    text = (
+        '2025-03-03T08:00:00Z "CP 1/\\"x\\"" in [2,"1","Heartbeat",{}]\n'
+        '2025-03-03T08:00:01Z CP-2: out [3,"1",{}]\n'
+        '2025-03-03T08:00:02Z INFO CP-2 [2,"2","Heartbeat",{}]\n'
+    )
+    res = read("bare", text, "a.log")
+    assert res.frames.select("charger_id", "direction").rows() == [
+        ('CP 1/"x"', "to_csms"),
+        ("CP-2", "to_charger"),
+    ]
+    assert [(r.line, r.reason) for r in res.rejects] == [
+        (3, "two words between time and frame, neither of them a direction")
+    ]

@@ -106,7 +106,7 @@ _MORE_DIRECTIONS = {
 DIRECTIONS = {**DIRECTION_WORDS, **_MORE_DIRECTIONS}
 
 _ZONE = r"(?:[Zz]|UTC|GMT|[+-]\d{2}:?\d{2})\]?$"
-_EPOCH = r"^\d{9,13}(?:\.\d+)?$"
+_EPOCH = r"^\d+(?:\.\d+)?$"
 _ERROR_KEY = r'"(?:errorCode|error_code|ErrorCode)"\s*:'
 _WRAPPER_START = re.compile(r'"(?:' + "|".join(WRAPPERS) + r')"\s*:\s*\[')
 _TOP_SCALAR = re.compile(r'"([^"\\]{1,64})"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d+)')
@@ -701,7 +701,7 @@ def charger_default(loaded: Loaded, source: Source) -> tuple[str, str | None]:
     for key, value in loaded.top.items():
         if role_of(key) == "charger_id" and value is not None:
             return str(value), None
-    stem = PurePath(source.name.split("!")[-1]).name.split(".")[0]
+    stem = file_stem(source)
     return stem, f"records without a charger id: charger id taken from the file name ({stem})"
 
 
@@ -750,10 +750,19 @@ def _timed(
     rows = loaded.rows.with_columns(parse_times(text, tz).alias("ts"))
     bad = rows.filter(pl.col("ts").is_null())
     rejects = _rejects(source, bad, loaded, "no readable timestamp")
-    zoneless = text.drop_nulls()
-    zoneless = zoneless.filter(~zoneless.str.contains(_ZONE) & ~zoneless.str.contains(_EPOCH))
-    notes = ["times without a zone read as UTC"] if tz is None and zoneless.len() else []
-    return rows.filter(pl.col("ts").is_not_null()), rejects, notes
+    return rows.filter(pl.col("ts").is_not_null()), rejects, zone_note(text, tz)
+
+
+def zone_note(text: pl.Series, tz: str | None) -> list[str]:
+    """The note for times read as UTC for want of a zone (none when ``--tz`` was given)."""
+    text = text.drop_nulls().str.strip_chars()
+    zoneless = ~text.str.contains(_ZONE) & ~text.str.contains(_EPOCH)
+    return ["times without a zone read as UTC"] if tz is None and zoneless.any() else []
+
+
+def file_stem(source: Source) -> str:
+    """The file name without folders and extensions (``logs/CP-7.jsonl.gz`` -> ``CP-7``)."""
+    return PurePath(source.name.split("!")[-1]).name.split(".")[0]
 
 
 def _sub(loaded: Loaded, rows: pl.DataFrame) -> Loaded:
