@@ -112,8 +112,10 @@ def main() -> None:
     )
     wanted = set(filter(None, args.layouts.split(",")))
     files = sorted(p for p in data.iterdir() if p.suffix not in (".json", ".parquet"))
-    header = f"{'layout file':<24}{'frames':>10}{'ingest s':>10}{'frames/s':>12}{'MB':>7}{'+valid s':>10}{'baseline s':>12}{'MB':>7}{'speedup':>9}"
-    print(header)
+    print(
+        f"{'layout file':<18}{'frames':>9}{'paired':>8}{'ingest s':>10}{'frames/s':>11}{'MB':>6}"
+        f"{'+valid s':>9}{'base s':>8}{'paired':>8}{'MB':>6}{'speedup':>9}"
+    )
     baseline_code = RUN_BASELINE % str(HERE / "baseline.py")
     for f in files:
         if wanted and f.stem not in wanted:
@@ -123,9 +125,9 @@ def main() -> None:
         base = best(baseline_code, args.repeat, str(f))
         rate = fast["frames"] / fast["seconds"]
         print(
-            f"{f.name:<24}{fast['frames']:>10}{fast['seconds']:>10.2f}{rate:>12,.0f}{fast['rss_mb']:>7.0f}"
-            f"{full['seconds']:>10.2f}{base['seconds']:>12.2f}{base['rss_mb']:>7.0f}"
-            f"{base['seconds'] / fast['seconds']:>8.1f}x",
+            f"{f.name:<18}{fast['frames']:>9}{fast['answered']:>8}{fast['seconds']:>10.2f}"
+            f"{rate:>11,.0f}{fast['rss_mb']:>6.0f}{full['seconds']:>9.2f}{base['seconds']:>8.2f}"
+            f"{base['answered']:>8}{base['rss_mb']:>6.0f}{base['seconds'] / fast['seconds']:>8.1f}x",
             flush=True,
         )
     bench_analysis(data, args.repeat)

@@ -100,3 +100,11 @@ def test_bad_input_exits_2_with_a_message(
     res = runner.invoke(app, ["ingest", str(path), *args])
     assert res.exit_code == 2
     assert message in " ".join(res.stderr.split())
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    assert names
+    missing = [n for n in names if f"chargescope {n}" not in readme]
+    assert not missing, f"commands not in README.md: {missing}"

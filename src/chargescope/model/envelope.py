@@ -55,7 +55,7 @@ def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
     """Run one SQL statement over ``raw`` (zero-copy through Arrow)."""
     con = duckdb.connect()
     try:
-        con.register("raw", raw.to_arrow())
+        con.register("raw", raw.to_arrow(compat_level=pl.CompatLevel.newest()))
         return pl.from_arrow(con.sql(sql).to_arrow_table())  # type: ignore[return-value]
     finally:
         con.close()

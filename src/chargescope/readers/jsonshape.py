@@ -487,7 +487,7 @@ def _load_lines(
             return rows.with_columns(lines["line"]), [], lines.height
     con = duckdb.connect()
     try:
-        con.register("lines", lines.to_arrow())
+        con.register("lines", lines.to_arrow(compat_level=pl.CompatLevel.newest()))
         kinds = pl.from_arrow(con.sql(_VALID_SQL).to_arrow_table())
     finally:
         con.close()

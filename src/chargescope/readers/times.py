@@ -122,7 +122,7 @@ def _fast_iso(s: pl.Series, zoned_only: bool) -> pl.Series:
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
-        con.register("t", pl.DataFrame({"v": s}).to_arrow())
+        con.register("t", pl.DataFrame({"v": s}).to_arrow(compat_level=pl.CompatLevel.newest()))
         cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
         sql = f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
         got = pl.from_arrow(con.sql(sql).to_arrow_table())

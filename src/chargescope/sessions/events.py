@@ -171,6 +171,9 @@ def as_polars(frames: pl.DataFrame | pa.Table) -> pl.DataFrame:
     return frames
 
 
+#: Arrow export without copying strings (DuckDB reads string views).
+NEWEST = pl.CompatLevel.newest()
+
 #: Fields read from answers.
 ANSWER_FIELDS = {k: FIELDS[k] for k in ("status", "auth", "tx_id", "interval", "reason_code")}
 
@@ -182,7 +185,7 @@ def _decode(df: pl.DataFrame, fields: dict[str, tuple[str, ...]] = FIELDS) -> pl
         return df.with_columns(pl.lit(None, dtype=pl.String).alias(k) for k in fields)
     con = duckdb.connect()
     try:
-        arrow = df.select("payload").to_arrow()  # noqa: F841  (read by DuckDB by name)
+        con.register("arrow", df.select("payload").to_arrow(compat_level=NEWEST))
         quoted = ", ".join(f"'{p}'" for p in paths)
         got = con.sql(
             f"SELECT CASE WHEN json_valid(payload) THEN json_extract_string(payload, [{quoted}]) END "
@@ -225,7 +228,9 @@ def _parse_tx_payloads(frames: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")  # payload times without a zone are UTC
-        arrow = mv.select("frame_id", "action", "payload").to_arrow()  # noqa: F841
+        con.register(
+            "arrow", mv.select("frame_id", "action", "payload").to_arrow(compat_level=NEWEST)
+        )
         con.execute(
             f"CREATE TEMP TABLE jm AS SELECT frame_id, TRY(json_transform(payload, '{_MV_STRUCT}')) "
             "AS p FROM arrow WHERE action = 'MeterValues'"
