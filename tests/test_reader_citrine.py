@@ -8,7 +8,7 @@ from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.readers.citrine import CitrineReader, KwwhatReader
-from tests.test_reader_custom import roundtrip
+from tests.roundtrip import roundtrip
 
 CITRINE = """ocppConnectionName,correlationId,timestamp,origin,protocol,action,message
 CS-01,c-2,2025-03-03T08:00:02.000Z,csms,ocpp2.0.1,RequestStopTransaction,"{""transactionId"":""tx1""}"

@@ -1,8 +1,6 @@
-"""The --columns layout: mapping validation, delimiters, banners, broken rows; the round-trip helper."""
+"""The --columns layout: mapping validation, delimiters, banners, broken rows."""
 
 from __future__ import annotations
-
-import io
 
 import polars as pl
 import pytest
@@ -10,41 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chargescope.errors import ConfigError
-from chargescope.ingest import Ingest, ingest_sources
+from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import NoMatch, ReadOptions, Source
 from chargescope.readers.custom import CustomReader
-from chargescope.writers import get_writer
-
-#: Columns a round trip compares (file, line and frame_id depend on the layout's rows).
-COMPARED = [
-    "ts",
-    "charger_id",
-    "direction",
-    "message_type",
-    "unique_id",
-    "action",
-    "payload",
-    "error_code",
-    "error_description",
-    "connector_id",
-    "ocpp_version",
-    "site_id",
-    "peer_id",
-    "latency_ms",
-    "valid",
-    "schema_error",
-]
-
-
-def roundtrip(reference: pl.DataFrame, layout: str) -> tuple[pl.DataFrame, pl.DataFrame, Ingest]:
-    """Write the reference table in ``layout`` and read it back: both compared, and the ingest."""
-    buf = io.BytesIO()
-    get_writer(layout)(reference, None, buf)
-    after = ingest_sources([Source(f"out.{layout}", buf.getvalue())])
-    assert after.files[0].layout == layout
-    assert after.rejects == []
-    return reference.select(COMPARED), after.frames.select(COMPARED), after
 
 
 def read(text: str | bytes, **columns: str) -> tuple[pl.DataFrame, object]:

@@ -11,7 +11,7 @@ from chargescope.readers import all_readers
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.readers.portal import PortalReader
 from chargescope.writers import get_writer
-from tests.test_reader_custom import roundtrip
+from tests.roundtrip import roundtrip
 
 # newest first, as the portal lists it; the Authorize pair shares one second
 PORTAL = """Date;Station;Type;Action;Message

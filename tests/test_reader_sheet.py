@@ -8,7 +8,7 @@ from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.readers.sheet import SheetReader
-from tests.test_reader_custom import roundtrip
+from tests.roundtrip import roundtrip
 
 SHEET = """Timestamp,Charger ID,Direction,Message Type,Payload
 2025-03-03 08:00:00,CP-1,Charger to Server,BootNotification.req,"{""chargePointVendor"":""ACME"",""chargePointModel"":""X1""}"

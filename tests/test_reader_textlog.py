@@ -12,7 +12,7 @@ from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Source
 from chargescope.writers import get_writer
-from tests.test_reader_custom import COMPARED, roundtrip
+from tests.roundtrip import COMPARED, roundtrip
 
 FAMILIES = ["arrows", "steve", "pyocpp", "evcc", "octt", "everest"]
 
