@@ -112,52 +112,33 @@ def normalized(fleet: Fleet) -> pl.DataFrame:
     )
 
 
+#: Columns a charger's run records per frame, and the fleet table's columns in order.
+_PER_FRAME = (
+    "direction",
+    "message_type",
+    "unique_id",
+    "action",
+    "payload",
+    "error_code",
+    "error_description",
+)
+_FRAME_COLUMNS = ("ts", "charger_id", *_PER_FRAME, "site_id")
+
+
 def _frames(runs: list[ChargerRun]) -> pl.DataFrame:
-    cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "ts",
-            "charger_id",
-            "direction",
-            "message_type",
-            "unique_id",
-            "action",
-            "payload",
-            "error_code",
-            "error_description",
-            "site_id",
-        )
-    }
+    """Every run's frames as one table, built from column lists."""
+    cols: dict[str, list[Any]] = {k: [] for k in _FRAME_COLUMNS}
     for run in runs:
         c = run.cols
         n = len(c.ts)
         cols["ts"] += c.ts
         cols["charger_id"] += [run.spec.charger_id] * n
         cols["site_id"] += [run.spec.site_id] * n
-        for name in (
-            "direction",
-            "message_type",
-            "unique_id",
-            "action",
-            "payload",
-            "error_code",
-            "error_description",
-        ):
+        for name in _PER_FRAME:
             cols[name] += getattr(c, name)
     ts = pl.Series("ts", cols.pop("ts"), dtype=pl.Int64).cast(_TS)
     df = pl.DataFrame({name: pl.Series(name, vals, dtype=pl.String) for name, vals in cols.items()})
-    return df.insert_column(0, ts).select(
-        "ts",
-        "charger_id",
-        "direction",
-        "message_type",
-        "unique_id",
-        "action",
-        "payload",
-        "error_code",
-        "error_description",
-        "site_id",
-    )
+    return df.insert_column(0, ts).select(_FRAME_COLUMNS)
 
 
 def _connections(runs: list[ChargerRun]) -> pl.DataFrame:
