@@ -410,7 +410,7 @@ def _unnest(rows: pl.DataFrame, nested: str, file: str) -> tuple[pl.DataFrame, l
 
 def _read_ndjson(data: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """polars.read_ndjson with every key typed (raises PolarsError on any bad line)."""
-    if not data.strip():
+    if not data or data.isspace():
         return pl.DataFrame(schema=schema)
     return pl.read_ndjson(io.BytesIO(data), schema=schema)
 
@@ -435,7 +435,7 @@ def _load_lines_fast(
 def split_lines(data: bytes) -> pl.DataFrame:
     """Non-blank lines of ``data`` with their 1-based ``line`` numbers (CR dropped)."""
     empty = pl.DataFrame(schema={"text": pl.String(), "line": pl.Int64()})
-    if not data.strip():
+    if not data or data.isspace():
         return empty
     if b"\x1f" in data:  # the split's separator: never valid inside a JSON or frame line
         data = data.replace(b"\x1f", b"\x1e")

@@ -37,7 +37,7 @@ def find(names: list[str], *candidates: str) -> str | None:
 def read_rows(source: Source, delim: str) -> pl.DataFrame:
     """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
     data = source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
-    if not data.strip():
+    if not data or data.isspace():
         return pl.DataFrame({"line": pl.Series([], dtype=pl.Int64)})
     try:
         df = pl.read_csv(
@@ -52,7 +52,8 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
         return _read_rows_leniently(data, delim)
     df = df.rename(dict(zip(df.columns, _unique_names(df.columns), strict=True)))
     # a quoted field may span lines: count them so each row keeps its real line number
-    multiline = [c for c in df.columns if df[c].str.contains("\n", literal=True).any()]
+    one_line_rows = data.count(b"\n") == df.height + (1 if data.endswith(b"\n") else 0)
+    multiline = [] if one_line_rows else _multiline_columns(df)
     breaks = pl.sum_horizontal(
         [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline] or [pl.lit(0)]
     )
@@ -63,6 +64,11 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
             + breaks.cum_sum().shift(1, fill_value=0)
         ).alias("line")
     )
+
+
+def _multiline_columns(df: pl.DataFrame) -> list[str]:
+    """Columns with a line break inside some field."""
+    return [c for c in df.columns if df[c].str.contains("\n", literal=True).any()]
 
 
 def _unique_names(raw: list[str]) -> list[str]:
