@@ -3,7 +3,10 @@ time zones, direction conventions, connection events, noise accounting, and roun
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import io
+import random
 
 import polars as pl
 import pytest
@@ -11,6 +14,7 @@ import pytest
 from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Source
+from chargescope.readers.textlog import read_layout, read_lines
 from chargescope.writers import get_writer
 from tests.roundtrip import COMPARED, roundtrip
 
@@ -410,3 +414,61 @@ def test_written_logs_state_their_zone(reference: pl.DataFrame) -> None:
         get_writer(layout)(reference, None, buf)
         result = read(layout, buf.getvalue())
         assert any("UTC (from banner line" in n for n in result.notes), layout
+
+
+# --- the fast path reads exactly what the general path reads ------------------------------------
+
+_FRAGMENTS = [
+    "[", "]", ": ", " ", "  ", "\t", ":", ",", "-", ">", "<", ">>", "<<", "->", "=>", "\n",
+    "[chargeBoxId=", ", sessionId=", "] Received: ", "] Sending: ", "[ocpp] ", "receive message ",
+    ": send ", "recv ", "send ", "[msg-in]", "[msg-out]", "Z", " UTC", "GMT", "+02:00", "7", "12",
+    "Ä", "é", "\u00a0", "x", "CP 1", "[CP-1] ", "ChargePoint>CentralSystem", "CSMS>ChargingStation",
+    ",999", ".5", "T", "2025-13-01", "ChargePointId: X",
+]  # fmt: skip
+
+
+def _mutate(rng: random.Random, line: str) -> str:
+    """The line with a few fragments inserted, characters dropped or the line cut."""
+    for _ in range(rng.randint(0, 3)):
+        at = rng.randint(0, len(line))
+        what = rng.random()
+        if what < 0.6:
+            line = line[:at] + rng.choice(_FRAGMENTS) + line[at:]
+        elif what < 0.85:
+            line = line[:at] + line[at + rng.randint(1, 3) :]
+        else:
+            line = line[:at]
+    return line
+
+
+def _read_with(layout_name: str, data: bytes, fast: bool) -> ReadResult:
+    module = importlib.import_module(f"chargescope.readers.{layout_name}")
+    layout = module.LAYOUT if fast else dataclasses.replace(module.LAYOUT, fast=None)
+    source, options = Source(f"{layout_name}.log", data), ReadOptions(tz="Europe/Berlin")
+    if layout_name != "everest":
+        return read_layout(source, layout, options)
+    recs = module.records(source.text())
+    return read_lines(recs.select("line", "raw"), layout, options, source)
+
+
+@pytest.mark.parametrize("layout", FAMILIES)
+def test_fast_path_reads_like_the_general_path(reference: pl.DataFrame, layout: str) -> None:
+    assert importlib.import_module(f"chargescope.readers.{layout}").LAYOUT.fast is not None
+    buf = io.BytesIO()
+    get_writer(layout)(reference.head(40), None, buf)
+    sep = "\n\n" if layout == "everest" else "\n"
+    good = buf.getvalue().decode().split(sep)
+    rng = random.Random(layout)
+    for _ in range(60):
+        lines = [_mutate(rng, x) if rng.random() < 0.3 else x for x in good]
+        data = sep.join(lines).encode()
+        fast, general = _read_with(layout, data, True), _read_with(layout, data, False)
+        assert fast.frames.equals(general.frames)
+        assert fast.frames.height > 0
+        assert [(r.line, r.raw, r.reason) for r in fast.rejects] == [
+            (r.line, r.raw, r.reason) for r in general.rejects
+        ]
+        assert (fast.noise, fast.lines, fast.notes) == (general.noise, general.lines, general.notes)
+        if general.connections is not None:
+            assert fast.connections is not None
+            assert fast.connections.equals(general.connections)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import TS, LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import TS, FastPath, LineLayout, read_layout, sniff_layout
 
 LAYOUT = LineLayout(
     marker=(
@@ -51,6 +51,21 @@ LAYOUT = LineLayout(
         "connection closed": "disconnected",
         "connection lost": "disconnected",
     },
+    # ``2025-03-03T10:00:00.123Z INFO  [CP-1] << [...]``: no marker match can start in the time
+    # (it holds no bracket and no arrow, and a level word follows it). The key runs to the
+    # bracket closing the charger and on past the arrow to the frame's "[", which no part of
+    # the marker but its first can take: no match reaches across the key's end.
+    fast=FastPath(
+        head=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z [A-Z]+ +\[",
+        ts_at=0,
+        ts_width=23,
+        ts_format="%Y-%m-%dT%H:%M:%S.%3f",
+        ts_utc=True,
+        key_from=24,
+        key_to=("] ",),
+        key_more=3,
+        stop="[",
+    ),
 )
 
 _SNIFF = TS + r"\]?\s.*?(?:\[[^\[\]]+\]|[^\s\[\]:]+):?\s*(?:>>|<<|->|<-|=>|<=)\s*\[\s*[234]\s*,"

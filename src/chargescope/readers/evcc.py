@@ -17,7 +17,7 @@ from chargescope.readers.base import (
     Sniff,
     Source,
 )
-from chargescope.readers.textlog import TS, LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import TS, FastPath, LineLayout, read_layout, sniff_layout
 
 LAYOUT = LineLayout(
     marker=r"\b(?P<dir>recv|send) (?P<charger>[^:\s][^:]*): ",
@@ -25,6 +25,19 @@ LAYOUT = LineLayout(
     directions={"recv": TO_CSMS, "send": TO_CHARGER},
     connect=r"\bcharge ?point (?P<event>connected|disconnected): (?P<charger>\S.*)$",
     events={"connected": "connected", "disconnected": "disconnected"},
+    # ``[ocpp  ] TRACE 2024/08/23 08:44:04 recv SN123: [...]``: the head pins the time (no zone
+    # follows) and leaves no "recv"/"send" before the key, which starts with the blank before
+    # it (so ``\b`` sees the same). The key runs to the first ": "; a match ends at the first
+    # ":" after its direction word, so a match in the key is the line's first.
+    fast=FastPath(
+        head=r"^\[ocpp  \] TRACE [0-9]{4}/[0-9]{2}/[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} (?:recv|send) ",
+        ts_at=15,
+        ts_width=19,
+        ts_format="%Y/%m/%d %H:%M:%S",
+        ts_utc=False,
+        key_from=34,
+        key_to=(": ",),
+    ),
 )
 
 

@@ -23,7 +23,7 @@ import polars as pl
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import TS, LineLayout, read_lines, sniff_layout
+from chargescope.readers.textlog import TS, FastPath, LineLayout, read_lines, sniff_layout
 
 _PEERS = r"(?:ChargePoint>CentralSystem|CentralSystem>ChargePoint|ChargingStation>CSMS|CSMS>ChargingStation)"
 
@@ -38,6 +38,18 @@ LAYOUT = LineLayout(
     charger_banner=(
         r"(?i)(?:charge ?point ?id|charging ?station ?id|charger ?id|identity)\s*[:=]\s*([^\n]*[^\s])"
     ),
+    # ``2025-01-01T10:00:00.123Z: ChargePoint>CentralSystem Action \n[...``: the head pins the
+    # time, which ``^\S+`` takes whole; the key starts at its "Z" (so ``^\S+: `` still fits)
+    # and runs to the end of the header line and the frame's first character.
+    fast=FastPath(
+        head=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z: ",
+        ts_at=0,
+        ts_width=23,
+        ts_format="%Y-%m-%dT%H:%M:%S.%3f",
+        ts_utc=True,
+        key_from=23,
+        key_to=("\n",),
+    ),
 )
 
 
@@ -47,19 +59,29 @@ def records(text: str) -> pl.DataFrame:
     ``n`` counts the record's non-blank lines. libocpp pretty-prints JSON, which never holds
     a blank line, so a blank line always ends a record.
     """
+    import pyarrow as pa  # noqa: PLC0415 - pyarrow.compute is slow to import: only when reading
+    import pyarrow.compute as pc  # noqa: PLC0415
+
     text = text.replace("\r\n", "\n") if "\r" in text else text
-    chunks = pl.Series("chunk", text.split("\n\n"), dtype=pl.String)
+    # Arrow splits in one pass over the text (much faster than str.split for 0.9 M records)
+    parts = pc.split_pattern(pa.array([text], pa.large_string()), "\n\n").flatten()
+    chunks = pl.Series("chunk", parts, dtype=pl.String)
     body = chunks.str.strip_chars_start("\n")
+    raw = body.str.strip_chars_end()
     lead = chunks.str.len_bytes() - body.str.len_bytes()
-    span = chunks.str.count_matches("\n", literal=True) + 1
-    start = (span + 1).cum_sum().shift(1, fill_value=0) + 1
+    newlines = chunks.str.count_matches("\n", literal=True)
+    start = (newlines + 2).cum_sum().shift(1, fill_value=0) + 1
+    # the record's own newlines: the chunk's, less those stripped off either end
+    cut = pl.select(
+        pl.lit(body).cast(pl.Binary).bin.slice(pl.lit(raw.str.len_bytes())).cast(pl.String)
+    ).to_series()
+    inner = newlines - lead - cut.str.count_matches("\n", literal=True)
     return pl.DataFrame(
-        {"line": (start + lead).cast(pl.Int64), "raw": body.str.strip_chars_end()}
-    ).with_columns(
-        pl.when(pl.col("raw") == "")
-        .then(0)
-        .otherwise(pl.col("raw").str.count_matches("\n", literal=True) + 1)
-        .alias("n")
+        {
+            "line": (start + lead).cast(pl.Int64),
+            "raw": raw,
+            "n": pl.Series(inner + 1).set(raw.str.len_bytes() == 0, 0),
+        }
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import FastPath, LineLayout, read_layout, sniff_layout
 
 LAYOUT = LineLayout(
     marker=r"\[(?P<dir>msg-in|msg-out)\]\s*",
@@ -22,6 +22,18 @@ LAYOUT = LineLayout(
     charger_banner=(
         r"(?i)^\s*(?:charging station|charge ?point|charger|station|sut)"
         r"(?:[ _-]?id(?:entity)?)?\s*[:=]\s*(\S.*\S|\S)\s*$"
+    ),
+    # ``[2024-05-17T09:20:43:732] [msg-out] [...]``: the head pins the time and holds no
+    # ``[msg-``; the key is the next 11 bytes, which hold the whole marker and the frame's first
+    # character when the line is a frame line.
+    fast=FastPath(
+        head=r"^\[[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}:[0-9]{3}\] ",
+        ts_at=1,
+        ts_width=23,
+        ts_format="%Y-%m-%dT%H:%M:%S:%3f",
+        ts_utc=False,
+        key_from=26,
+        key_width=11,
     ),
 )
 

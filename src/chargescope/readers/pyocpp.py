@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import TS, LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import TS, FastPath, LineLayout, read_layout, sniff_layout
 
 LAYOUT = LineLayout(
     marker=r"\[ocpp[^\]]*\] (?P<charger>[^:]+): (?P<dir>receive message|send) ",
@@ -25,6 +25,19 @@ LAYOUT = LineLayout(
         r"(?P<detail> (?:to|from) .*)?$"
     ),
     events={"connected": "connected", "reconnected": "connected", "disconnected": "disconnected"},
+    # ``2024-12-10 12:19:59.054 INFO (MainThread) [ocpp] CP: send [...]``: the head pins the
+    # time (a level word follows, not a zone) and ``[ocpp`` cannot start before the key. The key
+    # runs to the first "receive message " or ": send "; the marker matches at most once per
+    # start and ends at the first ": " after its "] ", so a match in the key is the line's first.
+    fast=FastPath(
+        head=r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) ",
+        ts_at=0,
+        ts_width=23,
+        ts_format="%Y-%m-%d %H:%M:%S.%3f",
+        ts_utc=False,
+        key_from=23,
+        key_to=("receive message ", ": send "),
+    ),
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import FastPath, LineLayout, read_layout, sniff_layout
 
 _SESSION = r"\[chargeBoxId=(?P<charger>[^,\]]*), sessionId=[^\]]*\] "
 
@@ -20,6 +20,20 @@ LAYOUT = LineLayout(
     directions={"received": TO_CSMS, "sending": TO_CHARGER},
     connect=_SESSION + r"Connection is (?P<event>established|closed)(?:,\s*(?P<detail>.*))?$",
     events={"established": "connected", "closed": "disconnected"},
+    # ``[INFO ] 2025-03-03 10:00:00,123 de.rwth...WebSocketLogger - [chargeBoxId=...`` lines: the
+    # head pins the time (no digit before it, a lower-case logger after it, so no zone follows)
+    # and leaves no room for ``[chargeBoxId=`` before the key. The key runs to the first ": ";
+    # the marker matches at most once per start and a match ends at the first ": " after its
+    # session id, so a match in the key is the line's first match.
+    fast=FastPath(
+        head=r"^\[[A-Z ]{5}\] [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3} [a-z]",
+        ts_at=8,
+        ts_width=23,
+        ts_format="%Y-%m-%d %H:%M:%S,%3f",
+        ts_utc=False,
+        key_from=31,
+        key_to=(": ",),
+    ),
 )
 
 

@@ -19,7 +19,12 @@ too. :func:`read_lines` does the rest over whole Polars columns:
   one-sided action contradict it, ingest flips the file's directions (noted).
 
 Speed: regexes never capture the frame (captures over long lines are slow); the frame is cut
-off by byte offset from ``str.find``.
+off by byte offset from ``str.find``. A layout may also declare a :class:`FastPath` for its
+common line shape: lines whose start matches an anchored ``head`` (pinning the timestamp at a
+fixed offset, in an exact format) are cut into a short *key* (the text from after the timestamp
+to just past the marker) by literal ``str.find``; the marker regex then runs once per distinct
+key instead of once per line. Keys the marker does not fit exactly, and lines the head does not
+fit, go through the general path, so the result is the same either way.
 """
 
 from __future__ import annotations
@@ -76,6 +81,36 @@ _LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITI
 
 
 @dataclass(frozen=True)
+class FastPath:
+    """The common line shape of a family, read with literal string operations (see the module).
+
+    Correctness contract (each family states why its fast path holds): on lines matching
+    ``head``, the timestamp regex's first match is exactly ``ts_width`` characters at ``ts_at``
+    (ASCII, read with ``ts_format``), no marker match starts before ``key_from``, and the
+    marker's first match in the whole line equals its first match in the key, shifted.
+    """
+
+    #: anchored regex without groups, ASCII up to ``key_from``
+    head: str
+    #: character offset and width of the timestamp, and its exact strptime format
+    ts_at: int
+    ts_width: int
+    ts_format: str
+    #: the format ends in a ``Z`` (UTC) rather than being zone-less
+    ts_utc: bool
+    #: byte offset where keys start
+    key_from: int
+    #: the key ends ``key_more`` bytes after the first of these literals (and the frame starts
+    #: right after that) ...
+    key_to: tuple[str, ...] = ()
+    key_more: int = 0
+    #: ... else the key is this many bytes long (and the frame starts inside it)
+    key_width: int = 0
+    #: the frame's first character must be one of these (None: any non-blank ASCII)
+    stop: str | None = None
+
+
+@dataclass(frozen=True)
 class LineLayout:
     """One text-log family, declared as data (like lnav's formats)."""
 
@@ -97,6 +132,8 @@ class LineLayout:
     events: Mapping[str, str] = field(default_factory=dict)
     #: regex with one group: header lines naming the charger of the frames below them
     charger_banner: str | None = None
+    #: the common line shape, read fast (optional)
+    fast: FastPath | None = None
 
 
 @dataclass(frozen=True)
@@ -229,13 +266,20 @@ def charger_expr(df: pl.DataFrame) -> pl.Expr:
 def _chargers(
     lines: pl.DataFrame, rows: pl.DataFrame, layout: LineLayout, source: Source, notes: list[str]
 ) -> pl.DataFrame:
-    """Fill ``charger_id`` from the line, else the nearest banner above, else the file stem."""
-    rows = rows.with_columns(charger_expr(rows))
+    """Fill ``charger_id`` from the line (``charger``), else the nearest banner above, else the
+    file stem."""
     if layout.charger_banner is not None:
-        banners = lines.select(
-            "line",
-            pl.col("raw").str.extract(layout.charger_banner, 1).str.strip_chars().alias("banner"),
-        ).filter(pl.col("banner").is_not_null() & (pl.col("banner") != ""))
+        banners = (
+            lines.filter(pl.col("raw").str.contains(layout.charger_banner))
+            .select(
+                "line",
+                pl.col("raw")
+                .str.extract(layout.charger_banner, 1)
+                .str.strip_chars()
+                .alias("banner"),
+            )
+            .filter(pl.col("banner").is_not_null() & (pl.col("banner") != ""))
+        )
         rows = rows.join_asof(banners, on="line", strategy="backward")
         if banners.height:
             names = banners["banner"].unique(maintain_order=True)
@@ -302,6 +346,117 @@ def _frame_rows(lines: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
     return rows
 
 
+#: The fast path gives up when distinct keys exceed this share of its lines (keys should repeat).
+_MAX_KEY_SHARE = 0.05
+_FAST_COLUMNS = ["ts", "charger", "direction", "frame", "line"]
+
+
+def _fast_frames(
+    lines: pl.DataFrame, layout: LineLayout, zone: Zone
+) -> tuple[pl.DataFrame, pl.Series] | None:
+    """Frame rows (``_FAST_COLUMNS``) of the lines ``layout.fast`` reads, and a mask of those lines.
+
+    None when the fast path does not pay (no line fits, or the keys hardly repeat).
+    """
+    fp = layout.fast
+    assert fp is not None
+    raw = pl.col("raw")
+    raw_bytes = raw.cast(pl.Binary)
+    if fp.key_to:
+        ends = [raw.str.find(lit, literal=True) + len(lit.encode()) for lit in fp.key_to]
+        end = ends[0] if len(ends) == 1 else pl.min_horizontal(ends)
+        # the key runs on one byte past its end: the frame's first character
+        size = end + fp.key_more + 1 - fp.key_from
+        key: pl.Expr = pl.when(size > 1).then(raw_bytes.bin.slice(fp.key_from, size))
+    else:
+        key = raw_bytes.bin.slice(fp.key_from, fp.key_width)
+    naive = (
+        raw.str.slice(fp.ts_at, fp.ts_width)
+        .str.strptime(pl.Datetime("ms"), fp.ts_format, strict=False, cache=False)
+        .alias("ts")
+    )
+    cand = (
+        lines.with_row_index("idx__")
+        .filter(raw.str.contains(fp.head))
+        .select("idx__", "line", "raw", key.alias("key__"), naive)
+        .filter(pl.col("key__").is_not_null() & pl.col("ts").is_not_null())
+    )
+    if cand.height == 0:
+        return None
+    keys = cand["key__"].unique()
+    if keys.len() > max(64.0, _MAX_KEY_SHARE * cand.height):
+        return None
+    table = _key_table(keys, layout, fp)
+    rows = cand.join(table, on="key__", how="inner", maintain_order="left")
+    ts = rows["ts"]
+    ts = ts.dt.replace_time_zone("UTC") if fp.ts_utc else _localize(ts, zone.tz)
+    rows = rows.with_columns(ts.cast(UTC_MS).alias("ts")).filter(pl.col("ts").is_not_null())
+    done = pl.repeat(False, lines.height, eager=True).scatter(rows["idx__"], True)
+    # the prefix is ASCII up to ``key_from`` and ``off__`` counts characters: no byte slicing
+    frame = rows.select(raw.str.slice(pl.col("off__") + fp.key_from))["raw"]
+    # the frame starts non-blank; strip only frames that may end blank (most end with "]")
+    odd = (~rows["raw"].str.ends_with("]")).arg_true()
+    if odd.len():
+        frame = frame.scatter(odd, frame.gather(odd).str.strip_chars())
+    frames = rows.select("ts", "charger", "direction", frame.alias("frame"), "line")
+    if layout.frame_prefix is not None and len(layout.frame_prefix) > 1:
+        frames = frames.filter(pl.col("frame").str.starts_with(layout.frame_prefix))
+    return frames, done
+
+
+def _key_text(key: bytes, ends_at_frame: bool) -> str | None:
+    """The text of a key: without its last byte (the frame's first) when the key ends at the
+    frame, else without a character cut in two at its end; None when not valid UTF-8."""
+    try:
+        return key[:-1].decode() if ends_at_frame else key.decode("utf-8", "ignore")
+    except UnicodeDecodeError:
+        return None
+
+
+def _key_table(keys: pl.Series, layout: LineLayout, fp: FastPath) -> pl.DataFrame:
+    """Per distinct key: ``off__`` (frame start in the key, characters), ``charger``, ``direction``.
+
+    Only keys the marker fits exactly are kept: its first match in the key must end right
+    before the frame's first character (the key's last byte when the key ends at a literal),
+    which must be printable ASCII (and in ``fp.stop``), so trailing blanks in the marker cannot reach on.
+    """
+    texts = [_key_text(k, bool(fp.key_to)) for k in keys.to_list()]
+    t = pl.DataFrame({"key__": keys, "text__": pl.Series(texts, dtype=pl.String)})
+    groups = t["text__"].str.extract_groups(f"(?P<marker__>{layout.marker})").struct.unnest()
+    t = pl.concat([t, groups], how="horizontal").filter(pl.col("marker__").is_not_null())
+    t = t.with_columns(
+        (
+            pl.col("text__").str.find(pl.col("marker__"), literal=True)
+            + pl.col("marker__").str.len_bytes()
+        ).alias("off__")
+    )
+    prefix = layout.frame_prefix if layout.frame_prefix and len(layout.frame_prefix) == 1 else None
+    keep, chars = [], []
+    columns = (t["key__"].to_list(), t["text__"].to_list(), t["off__"].to_list())
+    for key, text, off in zip(*columns, strict=True):
+        body = text.encode()
+        # the frame's first character: the key's last byte, or the one after the match
+        nxt = (key[-1:] if off == len(body) else b"") if fp.key_to else body[off : off + 1]
+        ok = len(nxt) == 1 and b"!" <= nxt <= b"~"  # printable ASCII, not blank
+        ok = ok and (fp.stop is None or nxt.decode() in fp.stop)
+        ok = ok and (prefix is None or nxt.decode() == prefix)
+        keep.append(ok)
+        chars.append(len(body[:off].decode()) if ok else 0)
+    t = t.with_columns(pl.Series("off__", chars, dtype=pl.Int64))
+    t = t.filter(pl.Series(keep, dtype=pl.Boolean))
+    words = dict(layout.directions)
+    return t.select(
+        "key__",
+        pl.col("off__").cast(pl.Int64),
+        charger_expr(t),
+        pl.col("dir")
+        .str.strip_chars()
+        .str.to_lowercase()
+        .replace_strict(words, default=None, return_dtype=pl.String)
+        .alias("direction"),
+    )
+
+
 def read_layout(source: Source, layout: LineLayout, options: ReadOptions) -> ReadResult:
     """Read a single-line text log declared by ``layout`` into raw frame rows."""
     return read_lines(split_lines(source.data), layout, options, source)
@@ -312,11 +467,18 @@ def read_lines(
 ) -> ReadResult:
     """Read the (``line``, ``raw``) rows of a text log; ``raw`` may span several source lines."""
     notes: list[str] = []
-    rows = _frame_rows(lines, layout)
     zone = find_zone(lines["raw"].head(BANNER_LINES).to_list(), options)
+    fast = _fast_frames(lines, layout, zone) if layout.fast is not None else None
+    rest = lines if fast is None else lines.filter(~fast[1])
+    rows = _frame_rows(rest, layout)
     rows, zoneless = _times(rows, zone)
     rows, rejects = _split_no_ts(rows, source.name)
     rows = _directions(rows, layout)
+    rows = rows.with_columns(charger_expr(rows)).select(_FAST_COLUMNS)
+    if fast is not None and fast[0].height:
+        assert layout.fast is not None
+        zoneless = zoneless or not layout.fast.ts_utc
+        rows = pl.concat([fast[0], rows]).sort("line") if rows.height else fast[0]
     rows = _chargers(lines, rows, layout, source, notes)
     conns = None
     used = rows.height + len(rejects)
@@ -365,6 +527,7 @@ def sniff_layout(
 
 __all__ = [
     "TS",
+    "FastPath",
     "LineLayout",
     "Zone",
     "charger_expr",
