@@ -9,6 +9,7 @@ fleet table and the per-charger state machines then loop over its partitions.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -259,26 +260,31 @@ def health(ctx: ChargerContext, findings: list[Finding], config: RuleConfig) -> 
 
 def counts(ctx: ChargerContext) -> dict[str, int]:
     """Authorisations and plug-ins that never became a transaction."""
-    starts = [(s.id_tag, s.start_ts) for s in ctx.sessions if s.start_ts is not None]
+    starts: dict[Any, list[datetime]] = {}  # id tag -> sorted frame times of session starts
+    by_conn: dict[int, list[datetime]] = {}  # connector -> sorted frame times of session starts
+    for s in ctx.sessions:
+        if s.start_ts is not None:
+            starts.setdefault(s.id_tag, []).append(s.start_ts)
+            if s.connector_id is not None:
+                by_conn.setdefault(s.connector_id, []).append(s.start_ts)
+    for times in (*starts.values(), *by_conn.values()):
+        times.sort()
     unused_auth = 0
     for a in ctx.events.auth:
         if a.a_auth != "Accepted":
             continue
-        if not any(tag == a.id_tag and a.ts <= ts <= a.ts + AUTH_TO_START for tag, ts in starts):
+        if not _any_within(starts.get(a.id_tag, []), a.ts, a.ts + AUTH_TO_START):
             unused_auth += 1
     occupied = ctx.events.proto.OCCUPIED
-    by_conn: dict[int, list[datetime]] = {}
-    for s in ctx.sessions:
-        if s.start_ts is not None and s.connector_id is not None:
-            by_conn.setdefault(s.connector_id, []).append(s.start_ts)
+    available = ctx.events.proto.AVAILABLE
     plugins = 0
     plugged: dict[int, datetime] = {}
     for st in ctx.states:
         if st.status in occupied and st.connector_id not in plugged:
             plugged[st.connector_id] = st.start
-        elif st.status == ctx.events.proto.AVAILABLE and st.connector_id in plugged:
+        elif st.status == available and st.connector_id in plugged:
             since = plugged.pop(st.connector_id)
-            if not any(since <= t <= st.start for t in by_conn.get(st.connector_id, [])):
+            if not _any_within(by_conn.get(st.connector_id, []), since, st.start):
                 plugins += 1
     return {
         "sessions": len(ctx.sessions),
@@ -286,6 +292,12 @@ def counts(ctx: ChargerContext) -> dict[str, int]:
         "authorizations_without_transaction": unused_auth,
         "plugins_without_transaction": plugins,
     }
+
+
+def _any_within(times: list[datetime], lo: datetime, hi: datetime) -> bool:
+    """Whether the sorted ``times`` hold one in [lo, hi]."""
+    i = bisect_left(times, lo)
+    return i < len(times) and times[i] <= hi
 
 
 def summarize(chargers: list[ChargerAnalysis]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from chargescope.sessions.context import ChargerEvents
@@ -30,6 +31,9 @@ class StateInterval:
         return (self.end - self.start).total_seconds() if self.end else None
 
 
+_ORDER = attrgetter("start_frame", "connector_id")
+
+
 def build_states(events: ChargerEvents) -> list[StateInterval]:
     """Per connector, consecutive status reports merged while status and error code stay."""
     out: list[StateInterval] = []
@@ -51,4 +55,4 @@ def build_states(events: ChargerEvents) -> list[StateInterval]:
         current[conn] = (e.status, err, e.vendor_err, e.info, e.ts, e.frame_id)
     for conn, (st, err, vendor, info, ts, frame) in current.items():
         out.append(StateInterval(cid, conn, st, err, vendor, info, ts, None, frame, None))
-    return sorted(out, key=lambda s: (s.start_frame, s.connector_id))
+    return sorted(out, key=_ORDER)

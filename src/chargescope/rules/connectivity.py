@@ -86,12 +86,13 @@ def _rereports(ctx: ChargerContext, burst_s: float = 10) -> list[tuple[Any, ...]
     ]
     last: dict[int, tuple[Any, Any]] = {}
     bursts: list[list[tuple[Any, bool]]] = []
+    within = timedelta(seconds=burst_s)
     for e in ctx.events.status:
         conn = int(e.connector_id) if e.connector_id is not None else 0
         key = (e.status, e.err if e.err != "NoError" else None)
         repeat = last.get(conn) == key
         last[conn] = key
-        if bursts and (e.ts - bursts[-1][-1][0].ts).total_seconds() <= burst_s:
+        if bursts and e.ts - bursts[-1][-1][0].ts <= within:
             bursts[-1].append((e, repeat))
         else:
             bursts.append([(e, repeat)])

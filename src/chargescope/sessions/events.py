@@ -1,14 +1,19 @@
 """Vectorised extraction of the sparse events the analysis reads from a frame table.
 
 Works on a table of one charger or of a whole fleet (every step is keyed by ``charger_id``):
-filter first, decode only the payload fields needed with one DuckDB JSON pass, and return small
-tables (status reports, transaction messages, boots, commands, errors, meter readings, silences)
-that the Python state machines then walk per charger.
+filter first, decode only the payload fields needed with one DuckDB JSON pass per kind of
+message (the meter readings, the largest, on a worker thread while the rest runs), and return
+small tables (status reports, transaction messages, boots, commands, errors, meter readings,
+silences) that the Python state machines then walk per charger.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -16,6 +21,8 @@ import pyarrow as pa
 
 from chargescope.model.schema import CALL, CALLERROR, CALLRESULT, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
 from chargescope.protocol import v16, v201
+
+T = TypeVar("T")
 
 _BOTH = (v16, v201)
 AUTH_ACTIONS = frozenset().union(*(p.AUTH_ACTIONS for p in _BOTH))
@@ -81,18 +88,17 @@ _SV = (
     '[{"value":"VARCHAR","measurand":"VARCHAR","unit":"VARCHAR","unitOfMeasure":{"unit":"VARCHAR",'
     '"multiplier":"INTEGER"},"phase":"VARCHAR","context":"VARCHAR"}]'
 )
-#: One typed parse of MeterValues / TransactionEvent / StopTransaction payloads.
-_TX_STRUCT = (
-    '{"transactionId":"VARCHAR","eventType":"VARCHAR","timestamp":"VARCHAR",'
-    '"triggerReason":"VARCHAR","offline":"VARCHAR","idTag":"VARCHAR","meterStop":"VARCHAR",'
-    '"reason":"VARCHAR","transactionInfo":{"transactionId":"VARCHAR","stoppedReason":"VARCHAR",'
-    '"chargingState":"VARCHAR"},"idToken":{"idToken":"VARCHAR"},'
-    f'"meterValue":[{{"timestamp":"VARCHAR","sampledValue":{_SV}}}],'
-    f'"transactionData":[{{"timestamp":"VARCHAR","sampledValue":{_SV}}}]}}'
+_MV = f'[{{"timestamp":"VARCHAR","sampledValue":{_SV}}}]'
+#: What the readings need of MeterValues / TransactionEvent / StopTransaction payloads.
+_READINGS_STRUCT = (
+    '{"transactionId":"VARCHAR","transactionInfo":{"transactionId":"VARCHAR"},'
+    f'"meterValue":{_MV},"transactionData":{_MV}}}'
 )
-#: MeterValues need only the readings.
-_MV_STRUCT = (
-    f'{{"transactionId":"VARCHAR","meterValue":[{{"timestamp":"VARCHAR","sampledValue":{_SV}}}]}}'
+#: What the analysis reads of a TransactionEvent besides its meter values.
+_TXEVENT_STRUCT = (
+    '{"eventType":"VARCHAR","timestamp":"VARCHAR","triggerReason":"VARCHAR","offline":"VARCHAR",'
+    '"transactionInfo":{"transactionId":"VARCHAR","stoppedReason":"VARCHAR",'
+    '"chargingState":"VARCHAR"},"idToken":{"idToken":"VARCHAR"}}'
 )
 _VAL = (
     "TRY_CAST(x.value AS DOUBLE) * CASE WHEN lower(coalesce(x.unit, x.unitOfMeasure.unit, '')) "
@@ -108,11 +114,13 @@ def _pick(measurands: frozenset[str], value: str = _VAL, energy: bool = False) -
     )
     phase = "" if "SoC" in measurands else " AND x.phase IS NULL"
     return (
-        f"list_max(list_transform(list_filter(m.sampledValue, lambda x: {measurand} IN ({names})"
-        f"{phase}), lambda x: {value}))"
+        f"list_max(list_transform(m.sampledValue, lambda x: CASE WHEN {measurand} IN ({names})"
+        f"{phase} THEN {value} END))"
     )
 
 
+#: One row per meterValue (one JSON pass, no intermediate table): the largest energy register,
+#: power and SoC sample, the largest context, and the sampled time.
 _READINGS_SQL = f"""
 SELECT frame_id, tx_id, m.timestamp AS mts,
        {_pick(ENERGY_MEASURANDS, energy=True)} AS wh,
@@ -120,18 +128,23 @@ SELECT frame_id, tx_id, m.timestamp AS mts,
        {_pick(SOC_MEASURANDS, "TRY_CAST(x.value AS DOUBLE)")} AS soc,
        list_max(list_transform(m.sampledValue, lambda x: x.context)) AS context,
        TRY_CAST(m.timestamp AS TIMESTAMPTZ) AS mtime
-FROM (SELECT frame_id, p.transactionId AS tx_id, unnest(p.meterValue) AS m FROM jm
-      UNION ALL
-      SELECT frame_id, coalesce(p.transactionId, p.transactionInfo.transactionId) AS tx_id,
-             unnest(coalesce(p.meterValue, p.transactionData)) AS m FROM j)
+FROM (SELECT frame_id,
+             CASE WHEN action = 'MeterValues' THEN p.transactionId
+                  ELSE coalesce(p.transactionId, p.transactionInfo.transactionId) END AS tx_id,
+             unnest(CASE WHEN action = 'MeterValues' THEN p.meterValue
+                         ELSE coalesce(p.meterValue, p.transactionData) END) AS m
+      FROM (SELECT frame_id, action, TRY(json_transform(payload, '{_READINGS_STRUCT}')) AS p
+            FROM arrow))
 """
 
-_TXEVENT_SQL = """
+_TXEVENT_SQL = f"""
 SELECT frame_id, p.transactionInfo.transactionId AS tx_id, p.eventType AS event_type,
        p.timestamp AS cts, p.triggerReason AS trigger, p.offline AS offline,
        p.idToken.idToken AS id_tag, p.transactionInfo.stoppedReason AS reason,
        p.transactionInfo.chargingState AS charging_state
-FROM j WHERE p.eventType IS NOT NULL
+FROM (SELECT frame_id, TRY(json_transform(payload, '{_TXEVENT_STRUCT}')) AS p
+      FROM arrow WHERE action = 'TransactionEvent')
+WHERE p.eventType IS NOT NULL
 """
 
 
@@ -178,28 +191,51 @@ NEWEST = pl.CompatLevel.newest()
 ANSWER_FIELDS = {k: FIELDS[k] for k in ("status", "auth", "tx_id", "interval", "reason_code")}
 
 
-def _decode(df: pl.DataFrame, fields: dict[str, tuple[str, ...]] = FIELDS) -> pl.DataFrame:
+def _decode(
+    df: pl.DataFrame,
+    fields: dict[str, tuple[str, ...]] = FIELDS,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pl.DataFrame:
     """Add one column per ``fields`` entry, decoded from ``payload`` in one JSON pass."""
     paths: list[str] = [p for ps in fields.values() for p in ps]
     if df.height == 0:
         return df.with_columns(pl.lit(None, dtype=pl.String).alias(k) for k in fields)
-    con = duckdb.connect()
-    try:
-        con.register("arrow", df.select("payload").to_arrow(compat_level=NEWEST))
-        quoted = ", ".join(f"'{p}'" for p in paths)
-        got = con.sql(
-            f"SELECT CASE WHEN json_valid(payload) THEN json_extract_string(payload, [{quoted}]) END "
-            "AS v FROM arrow"
-        ).pl()
-    finally:
-        con.close()
-    v = pl.col("v")
-    cols, i = [], 0
-    for name, ps in fields.items():
-        parts = [v.list.get(i + k, null_on_oob=True) for k in range(len(ps))]
-        cols.append(pl.coalesce(parts).alias(name))
+    quoted = ", ".join(f"'{p}'" for p in paths)
+    cols, i = [], 1
+    for name, ps in fields.items():  # first non-null path of each field
+        cols.append(f'coalesce({", ".join(f"v[{i + k}]" for k in range(len(ps)))}) AS "{name}"')
         i += len(ps)
-    return pl.concat([df, got.select(cols)], how="horizontal")
+    with _connection(con) as c:
+        c.register("arrow", df.select("payload").to_arrow(compat_level=NEWEST))
+        got = c.sql(
+            f"SELECT {', '.join(cols)} FROM (SELECT CASE WHEN json_valid(payload) THEN "
+            f"json_extract_string(payload, [{quoted}]) END AS v FROM arrow)"
+        ).pl()
+        c.unregister("arrow")
+    return pl.concat([df, got], how="horizontal")
+
+
+def _in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """Run ``fn(*args)`` on a worker thread; the future gives its result (or raises its error)."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(fn, *args)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends after the job
+
+
+@contextmanager
+def _connection(con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``con``, or a new connection closed on exit (connecting costs ~15 ms: share one)."""
+    if con is not None:
+        yield con
+        return
+    own = duckdb.connect()
+    try:
+        own.execute("SET TimeZone = 'UTC'")  # payload times without a zone are UTC
+        yield own
+    finally:
+        own.close()
 
 
 def _with_answers(calls: pl.DataFrame, answers: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
@@ -214,43 +250,48 @@ def _with_answers(calls: pl.DataFrame, answers: pl.DataFrame, keep: list[str]) -
     return calls.join(a, on="frame_id", how="left", maintain_order="left")
 
 
-def _parse_tx_payloads(frames: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One JSON parse of MeterValues / TransactionEvent / StopTransaction: readings, events."""
-    mv = frames.filter(
-        (pl.col("message_type") == CALL)
-        & (pl.col("direction") == TO_CSMS)
-        & pl.col("action").is_in(["MeterValues", "TransactionEvent", "StopTransaction"])
-    ).select("frame_id", "charger_id", "ts", "connector_id", "action", "payload")
+def _meter_readings(
+    frames: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """One row per meterValue of the charger's MeterValues, TransactionEvent and StopTransaction
+    (transactionData) calls: energy register Wh, power W, SoC %, context and time.
+
+    One DuckDB query straight over the Arrow payloads: the JSON is typed into only the fields
+    read, and each meterValue is reduced to numbers in the same pass.
+    """
+    mv = frames.select("frame_id", "charger_id", "ts", "connector_id", "action", "payload").filter(
+        (frames["message_type"] == CALL)
+        & (frames["direction"] == TO_CSMS)
+        & frames["action"].is_in(["MeterValues", "TransactionEvent", "StopTransaction"])
+    )
     mv = mv.filter(
         (pl.col("action") != "StopTransaction")
         | pl.col("payload").str.contains("sampledValue", literal=True)
     )
-    con = duckdb.connect()
-    try:
-        con.execute("SET TimeZone = 'UTC'")  # payload times without a zone are UTC
-        con.register(
+    with _connection(con) as c:
+        c.register(
             "arrow", mv.select("frame_id", "action", "payload").to_arrow(compat_level=NEWEST)
         )
-        con.execute(
-            f"CREATE TEMP TABLE jm AS SELECT frame_id, TRY(json_transform(payload, '{_MV_STRUCT}')) "
-            "AS p FROM arrow WHERE action = 'MeterValues'"
-        )
-        con.execute(
-            f"CREATE TEMP TABLE j AS SELECT frame_id, TRY(json_transform(payload, '{_TX_STRUCT}')) "
-            "AS p FROM arrow WHERE action <> 'MeterValues'"
-        )
-        readings = con.sql(_READINGS_SQL).pl()
-        txe = con.sql(_TXEVENT_SQL).pl()
-    finally:
-        con.close()
+        got = c.sql(_READINGS_SQL).pl()
+        c.unregister("arrow")
     meta = mv.select("frame_id", "charger_id", "ts", "connector_id", "action")
-    readings = meta.join(readings, on="frame_id", how="inner").with_columns(
+    return meta.join(got, on="frame_id", how="inner", maintain_order="right").with_columns(
         pl.col("mtime").cast(pl.Datetime("ms", "UTC")),
         pl.col("wh").cast(pl.Float64),
         pl.col("power_w").cast(pl.Float64),
         pl.col("soc").cast(pl.Float64),
     )
-    return readings, txe
+
+
+def _tx_events(calls: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """The fields the analysis reads of the TransactionEvent ``calls`` (besides meter values)."""
+    with _connection(con) as c:
+        c.register(
+            "arrow", calls.select("frame_id", "action", "payload").to_arrow(compat_level=NEWEST)
+        )
+        txe = c.sql(_TXEVENT_SQL).pl()
+        c.unregister("arrow")
+    return txe
 
 
 def _readings(got: pl.DataFrame, tx: pl.DataFrame) -> pl.DataFrame:
@@ -307,8 +348,8 @@ def _sent_pass(f: pl.DataFrame) -> pl.DataFrame:
     """Charger-sent frames with the previous sent frame of the same charger and the silence."""
     same = pl.col("charger_id") == pl.col("charger_id").shift()
     return (
-        f.filter(pl.col("direction") == TO_CSMS)
-        .select("charger_id", "frame_id", "ts", "action", "message_type")
+        f.select("charger_id", "frame_id", "ts", "action", "message_type")
+        .filter(f["direction"] == TO_CSMS)
         .with_columns(
             pl.when(same).then(pl.col("frame_id").shift()).alias("prev_sent_id"),
             pl.when(same).then(pl.col("ts").shift()).alias("prev_sent_ts"),
@@ -447,16 +488,20 @@ def extract(
     sparse = f.filter(charger_call | (is_call & (direction == TO_CHARGER)) | answer | odd)
     calls = sparse.filter(charger_call | (is_call & (direction == TO_CHARGER))).select(base)
     is_te = act == "TransactionEvent"
-    calls_d = _decode(calls.filter(~is_te))
-    got, txe = _parse_tx_payloads(f)
+    # The meter readings are the biggest JSON pass, and nothing but ``_readings`` below needs
+    # them: parse them on a worker thread (DuckDB and Polars release the GIL) meanwhile.
+    readings_job = _in_background(_meter_readings, f)
+    with _connection(None) as con:  # one DuckDB connection for the other JSON passes
+        calls_d = _decode(calls.filter(~is_te), con=con)
+        txe = _tx_events(calls.filter(is_te & (direction == TO_CSMS)), con)
+        answers = sparse.filter(answer).select(base)
+        empty = pl.col("payload") == "{}"
+        answers_d = pl.concat(
+            [_decode(answers.filter(~empty), ANSWER_FIELDS, con), answers.filter(empty)],
+            how="diagonal_relaxed",
+        )
     te = calls.filter(is_te).join(txe, on="frame_id", how="left")
     calls_d = pl.concat([calls_d, te], how="diagonal_relaxed")
-    answers = sparse.filter(answer).select(base)
-    empty = pl.col("payload") == "{}"
-    answers_d = pl.concat(
-        [_decode(answers.filter(~empty), ANSWER_FIELDS), answers.filter(empty)],
-        how="diagonal_relaxed",
-    )
     ans_keep = list(ANSWER_FIELDS)
     joined = _with_answers(calls_d, answers_d, ans_keep).drop("payload")
     sent = _sent_pass(f)
@@ -558,24 +603,39 @@ def extract(
         unanswered=unanswered,
         slow=slow,
         invalid=invalid,
-        readings=_readings(got, tx),
+        readings=_readings(readings_job.result(), tx),
         gaps=gaps,
         connections=conns,
     )
 
 
+def _runs(*keys: str) -> pl.Expr:
+    """Run number of each row's ``keys`` in a table sorted by them (an integer group id)."""
+    new = pl.lit(False)
+    for k in keys:
+        new = new | pl.col(k).ne_missing(pl.col(k).shift())
+    return new.cum_sum()
+
+
+def _in_run(expr: pl.Expr) -> pl.Expr:
+    """``expr`` (computed over the table in order) where the row continues the previous run."""
+    return pl.when(pl.col("run") == pl.col("run").shift()).then(expr)
+
+
 def tx_readings(readings: pl.DataFrame) -> pl.DataFrame:
     """Per charger and transaction id: first/last register, peak power and rate, SoC."""
-    r = readings.filter(pl.col("tx_id").is_not_null()).sort(
-        "charger_id", "tx_id", "mtime", "frame_id"
-    )
     key = ["charger_id", "tx_id"]
-    energy = r.filter(pl.col("wh").is_not_null()).with_columns(
-        (pl.col("wh").diff() / (pl.col("mtime").diff().dt.total_milliseconds() / 3.6e6))
-        .over(key)
-        .alias("rate_w")
+    r = (
+        readings.filter(pl.col("tx_id").is_not_null())
+        .sort(*key, "mtime", "frame_id")
+        .with_columns(_runs(*key).alias("run"))
     )
-    e = energy.group_by(key).agg(
+    energy = r.filter(pl.col("wh").is_not_null()).with_columns(
+        _in_run(
+            pl.col("wh").diff() / (pl.col("mtime").diff().dt.total_milliseconds() / 3.6e6)
+        ).alias("rate_w")
+    )
+    e = energy.group_by("run").agg(
         pl.col("wh").first().alias("first_wh"),
         pl.col("wh").last().alias("last_wh"),
         pl.col("frame_id").first().alias("first_wh_frame"),
@@ -583,7 +643,8 @@ def tx_readings(readings: pl.DataFrame) -> pl.DataFrame:
         pl.col("rate_w").filter(pl.col("rate_w").is_finite()).max().alias("max_rate_w"),
         pl.len().alias("energy_readings"),
     )
-    o = r.group_by(key).agg(
+    o = r.group_by("run").agg(
+        *[pl.col(k).first() for k in key],
         pl.col("power_w").max().alias("max_power_w"),
         pl.col("soc").drop_nulls().first().alias("first_soc"),
         pl.col("soc").drop_nulls().last().alias("last_soc"),
@@ -599,7 +660,7 @@ def tx_readings(readings: pl.DataFrame) -> pl.DataFrame:
         .len()
         .alias("readings"),
     )
-    return o.join(e, on=key, how="left")
+    return o.join(e, on="run", how="left").drop("run")
 
 
 def meter_anomalies(
@@ -617,14 +678,15 @@ def meter_anomalies(
     )
     key = ["charger_id", "connector_id"]
     r = (
-        r.sort("charger_id", "connector_id", "mtime", "frame_id", nulls_last=True)
-        .join(peak, on="charger_id", how="left")
+        r.sort(*key, "mtime", "frame_id", nulls_last=True)
+        .with_columns(_runs(*key).alias("run"))
         .with_columns(
-            pl.col("wh").shift().over(key).alias("prev_wh"),
-            pl.col("mtime").shift().over(key).alias("prev_mtime"),
-            pl.col("frame_id").shift().over(key).alias("prev_frame"),
-            pl.col("ts").shift().over(key).alias("prev_ts"),
+            _in_run(pl.col("wh").shift()).alias("prev_wh"),
+            _in_run(pl.col("mtime").shift()).alias("prev_mtime"),
+            _in_run(pl.col("frame_id").shift()).alias("prev_frame"),
+            _in_run(pl.col("ts").shift()).alias("prev_ts"),
         )
+        .join(peak, on="charger_id", how="left", maintain_order="left")
         .with_columns(
             (pl.col("wh") - pl.col("prev_wh")).alias("delta_wh"),
             ((pl.col("mtime") - pl.col("prev_mtime")).dt.total_milliseconds() / 1000).alias("dt_s"),
