@@ -64,14 +64,14 @@ class Ingest:
     def summary(self) -> dict[str, Any]:
         """The ingest summary (the `--json` output of `chargescope ingest`)."""
         f = self.frames
-        versions = (
-            f.group_by("ocpp_version").agg(pl.col("charger_id").n_unique()).sort("ocpp_version")
-        )
+        # the table is sorted by charger: its first row per charger carries the version
+        heads = f.filter(pl.col("charger_id").ne_missing(pl.col("charger_id").shift()))
+        versions = heads.group_by("ocpp_version").len().sort("ocpp_version")
         return {
             "files": [s.as_dict() for s in self.files],
             "frames": f.height,
             **pairing_counts(f),
-            "chargers": f["charger_id"].n_unique(),
+            "chargers": heads.height,
             "versions": dict(versions.iter_rows()),
             "start": _iso(f["ts"].min()),
             "end": _iso(f["ts"].max()),
