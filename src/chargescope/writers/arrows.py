@@ -55,39 +55,54 @@ def write_lines(
     out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
+def write_text_log(
+    out: BinaryIO,
+    frames: pl.DataFrame,
+    connections: pl.DataFrame | None,
+    frame_line: pl.Expr,
+    conn_line: pl.Expr | None,
+    head: list[str],
+    tail: list[str] | None = None,
+) -> None:
+    """A line-per-frame text log: ``frame_line`` per frame, ``conn_line`` per connection event,
+    merged by time between ``head`` and ``tail`` lines."""
+    df = frames.sort("ts", maintain_order=True).select("ts", frame_line.alias("text"))
+    conns = events(connections)
+    conn_lines = None
+    if conns is not None and conn_line is not None:
+        conn_lines = conns.select("ts", "event", conn_line.alias("text"))
+    write_lines(out, df, conn_lines, head, tail)
+
+
+def first_time(frames: pl.DataFrame, text: pl.Expr, default: str) -> str:
+    """The first frame's time as ``text`` renders it (``default`` when there is none)."""
+    return str(frames.select(text.first())[0, 0]) if frames.height else default
+
+
 @register("arrows", "log")
 def write_arrows(frames: pl.DataFrame, connections: pl.DataFrame | None, out: BinaryIO) -> None:
     """ISO-8601 UTC times, ``[charger]``, ``<<`` received / ``>>`` sent, raw frame."""
-    df = frames.sort("ts", maintain_order=True).select(
-        "ts",
-        pl.concat_str(
-            iso_ms(),
-            pl.lit(" INFO  ["),
-            pl.col("charger_id"),
-            pl.when(to_csms()).then(pl.lit("] << ")).otherwise(pl.lit("] >> ")),
-            frame_text(),
-        ).alias("text"),
+    frame_line = pl.concat_str(
+        iso_ms(),
+        pl.lit(" INFO  ["),
+        pl.col("charger_id"),
+        pl.when(to_csms()).then(pl.lit("] << ")).otherwise(pl.lit("] >> ")),
+        frame_text(),
     )
-    conns = events(connections)
-    conn_lines = None
-    if conns is not None:
-        conn_lines = conns.select(
-            "ts",
-            "event",
-            pl.concat_str(
-                iso_ms(),
-                pl.lit(" INFO  ["),
-                pl.col("charger_id"),
-                pl.lit("] "),
-                pl.col("event"),
-                pl.when(pl.col("detail").is_not_null()).then(pl.lit(" ") + pl.col("detail")),
-                ignore_nulls=True,
-            ).alias("text"),
-        )
-    first = iso_ms().first()
-    start = frames.select(first)[0, 0] if frames.height else "1970-01-01T00:00:00.000Z"
+    conn_line = pl.concat_str(
+        iso_ms(),
+        pl.lit(" INFO  ["),
+        pl.col("charger_id"),
+        pl.lit("] "),
+        pl.col("event"),
+        pl.when(pl.col("detail").is_not_null()).then(pl.lit(" ") + pl.col("detail")),
+        ignore_nulls=True,
+    )
+    start = first_time(frames, iso_ms(), "1970-01-01T00:00:00.000Z")
     head = [
         f"{start} INFO  ocpp-server 1.4.2 starting, timezone: UTC",
         f"{start} DEBUG loaded 3 handlers, listening on 0.0.0.0:9000",
     ]
-    write_lines(out, df, conn_lines, head, ["shutting down: 0 open connections"])
+    write_text_log(
+        out, frames, connections, frame_line, conn_line, head, ["shutting down: 0 open connections"]
+    )
