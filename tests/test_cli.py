@@ -108,3 +108,15 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert names
     missing = [n for n in names if f"chargescope {n}" not in readme]
     assert not missing, f"commands not in README.md: {missing}"
+
+
+def test_untrusted_text_is_printed_literally(tmp_path: Path) -> None:
+    path = tmp_path / "[red]odd[bold].csv"
+    path.write_bytes(
+        b"timestamp,type,message,charger\n"
+        b'2025-03-03T08:00:00Z,incoming,"[/bold][red]x[2,""1"",""Heartbeat"",{}]",CP-1\n'
+    )
+    res = runner.invoke(app, ["ingest", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "[/bold][red]x[2" in res.stdout
+    assert "[red]odd[bold].csv" in res.stdout

@@ -74,7 +74,7 @@ def read_options(tz: str | None, columns: str | None) -> ReadOptions:
 
 def fail(exc: ChargescopeError) -> typer.Exit:
     """Print a library error and return the exit for it (2: usage or input error)."""
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
     return typer.Exit(2)
 
 
@@ -128,11 +128,13 @@ def print_ingest(summary: dict[str, Any]) -> None:
     for col in ("file", "layout", "frames", "noise", "rejects"):
         table.add_column(col, justify="right" if col in ("frames", "noise", "rejects") else "left")
     for f in summary["files"]:
-        table.add_row(f["path"], f["layout"], str(f["frames"]), str(f["noise"]), str(f["rejects"]))
+        table.add_row(
+            escape(f["path"]), f["layout"], str(f["frames"]), str(f["noise"]), str(f["rejects"])
+        )
     out.print(table)
     for f in summary["files"]:
         for note in f["notes"]:
-            out.print(f"  note ({f['path']}): {note}", highlight=False)
+            out.print(f"  note ({f['path']}): {note}", highlight=False, markup=False)
     versions = ", ".join(f"{v}: {n}" for v, n in summary["versions"].items()) or "-"
     out.print(
         f"[bold]{summary['frames']}[/] frames from [bold]{summary['chargers']}[/] chargers "
@@ -150,7 +152,9 @@ def print_ingest(summary: dict[str, Any]) -> None:
         out.print(f"[yellow]{summary['rejects']} lines could not be read[/]:")
         for r in summary["reject_samples"]:
             out.print(
-                f"  {r['file']}:{r['line']}: {r['reason']}: {r['raw'][:120]}", highlight=False
+                f"  {r['file']}:{r['line']}: {r['reason']}: {r['raw'][:120]}",
+                highlight=False,
+                markup=False,
             )
 
 

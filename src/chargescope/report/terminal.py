@@ -37,14 +37,14 @@ def fleet_table(report: Report, limit: int | None = None) -> Table:
     rows = report.chargers if limit is None else report.chargers[:limit]
     for c in rows:
         energy = sum(s.energy_wh or 0 for s in c.sessions if s.ended)
-        t.add_row(
-            c.charger_id,
+        t.add_row(  # charger ids and reasons come from the logs: never read them as markup
+            Text(c.charger_id),
             Text(c.health.verdict, style=VERDICT_STYLE[c.health.verdict]),
             c.inventory.ocpp_version,
             str(len(c.sessions)),
             _kwh(energy),
             str(len(c.findings)),
-            "; ".join(c.health.reasons),
+            Text("; ".join(c.health.reasons)),
         )
     return t
 
