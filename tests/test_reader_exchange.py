@@ -13,6 +13,7 @@ from chargescope.ingest import ingest_sources
 from chargescope.readers import detect, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.writers import get_writer
+from tests.roundtrip import EXCHANGE_COMPARED, exchange_view, traffic
 
 MINE = ("exchange", "framerec", "trace", "bare", "logindex")
 
@@ -168,33 +169,6 @@ def test_sniff_claims_own_sample_and_declines_the_others() -> None:
     assert isinstance(reader.sniff("hello\nworld"), NoMatch)
 
 
-TRAFFIC = """timestamp,type,message,charger
-2025-03-03T08:00:00.000Z,incoming,"[2,""b1"",""BootNotification"",{""chargePointVendor"":""ABB"",""chargePointModel"":""Terra""}]",CP-1
-2025-03-03T08:00:00.050Z,outgoing,"[3,""b1"",{""status"":""Accepted"",""currentTime"":""2025-03-03T08:00:00.050Z"",""interval"":300}]",CP-1
-2025-03-03T08:00:30.000Z,incoming,"[2,""hb"",""Heartbeat"",{}]",CP-1
-2025-03-03T08:00:30.020Z,outgoing,"[3,""hb"",{""currentTime"":""2025-03-03T08:00:30.020Z""}]",CP-1
-2025-03-03T08:01:00.000Z,incoming,"[2,""a1"",""Authorize"",{""idTag"":""TAG1""}]",CP-1
-2025-03-03T08:01:00.040Z,outgoing,"[3,""a1"",{""idTagInfo"":{""status"":""Accepted""}}]",CP-1
-2025-03-03T08:01:05.000Z,incoming,"[2,""s1"",""StartTransaction"",{""connectorId"":1,""idTag"":""TAG1"",""meterStart"":0,""timestamp"":""2025-03-03T08:01:05Z""}]",CP-1
-2025-03-03T08:01:05.030Z,outgoing,"[3,""s1"",{""transactionId"":7,""idTagInfo"":{""status"":""Accepted""}}]",CP-1
-2025-03-03T08:02:00.000Z,incoming,"[2,""m1"",""MeterValues"",{""connectorId"":1,""transactionId"":7,""meterValue"":[{""timestamp"":""2025-03-03T08:02:00Z"",""sampledValue"":[{""value"":""1500""}]}]}]",CP-1
-2025-03-03T08:02:00.010Z,outgoing,"[3,""m1"",{}]",CP-1
-2025-03-03T08:03:00.000Z,outgoing,"[2,""c1"",""ChangeConfiguration"",{""key"":""HeartbeatInterval"",""value"":""60""}]",CP-1
-2025-03-03T08:03:00.100Z,incoming,"[4,""c1"",""NotSupported"",""no such key"",{}]",CP-1
-2025-03-03T08:04:00.000Z,incoming,"[2,""s2"",""StopTransaction"",{""transactionId"":7,""meterStop"":1500,""timestamp"":""2025-03-03T08:04:00Z""}]",CP-1
-2025-03-03T08:04:00.030Z,outgoing,"[3,""s2"",{}]",CP-1
-2025-03-03T08:00:00.000Z,incoming,"[2,""x1"",""BootNotification"",{""reason"":""PowerUp"",""chargingStation"":{""model"":""M"",""vendorName"":""V""}}]",CS 2/ü
-2025-03-03T08:00:00.030Z,outgoing,"[3,""x1"",{""currentTime"":""2025-03-03T08:00:00Z"",""interval"":300,""status"":""Accepted""}]",CS 2/ü
-2025-03-03T08:01:00.000Z,incoming,"[2,""x2"",""TransactionEvent"",{""eventType"":""Started"",""timestamp"":""2025-03-03T08:01:00Z"",""triggerReason"":""Authorized"",""seqNo"":0,""transactionInfo"":{""transactionId"":""T1""},""evse"":{""id"":1,""connectorId"":1}}]",CS 2/ü
-2025-03-03T08:01:00.020Z,outgoing,"[3,""x2"",{}]",CS 2/ü
-2025-03-03T08:02:00.000Z,outgoing,"[2,""x3"",""RequestStopTransaction"",{""transactionId"":""T1""}]",CS 2/ü
-2025-03-03T08:05:00.000Z,incoming,"[3,""zz"",{}]",CS 2/ü
-"""
-
-COMPARED = ["ts", "charger_id", "direction", "message_type", "action", "payload", "error_code",
-            "error_description", "connector_id", "ocpp_version", "site_id"]  # fmt: skip
-
-
 def normalized(data: bytes, name: str) -> pl.DataFrame:
     """The normalized table of one source."""
     return ingest_sources([Source(name, data)], check_schemas=False).frames
@@ -207,24 +181,13 @@ def write(frames: pl.DataFrame, layout: str) -> bytes:
     return buf.getvalue()
 
 
-def exchange_view(frames: pl.DataFrame) -> pl.DataFrame:
-    """What an exchange layout can carry: answers at their call's time, no orphans, no ids."""
-    calls = frames.filter(pl.col("message_type") == "CALL").select("frame_id", "ts")
-    answers = frames.filter(pl.col("message_type") != "CALL")
-    answers = answers.join(
-        calls.rename({"frame_id": "peer_id", "ts": "call_ts"}), on="peer_id", how="inner"
-    ).with_columns(pl.col("call_ts").alias("ts"))
-    both = pl.concat([frames.filter(pl.col("message_type") == "CALL"), answers.drop("call_ts")])
-    return both.sort("charger_id", "ts", "frame_id").select(COMPARED)
-
-
 def test_round_trip_through_the_exchange_writer() -> None:
-    original = normalized(TRAFFIC.encode(), "stream.csv")
+    original = normalized(traffic().encode(), "stream.csv")
     text = write(original, "exchange")
     assert text.count(b"\n") == 10  # 10 calls; the orphan answer cannot be carried
     assert b'"response":null' in text and b'"errorCode":"NotSupported"' in text
     again = normalized(text, "out.jsonl")
-    assert again.select(COMPARED).equals(exchange_view(original))
+    assert again.select(EXCHANGE_COMPARED).equals(exchange_view(original))
     assert again["unique_id"].null_count() == 0
     assert again.filter(pl.col("message_type") != "CALL")["peer_id"].null_count() == 0
 
@@ -239,7 +202,7 @@ def test_any_bytes_read_or_reject_never_raise(data: bytes) -> None:
 
 @pytest.mark.parametrize("layout", ["exchange"])
 def test_writer_output_is_detected_as_its_layout(layout: str) -> None:
-    text = write(normalized(TRAFFIC.encode(), "stream.csv"), layout)
+    text = write(normalized(traffic().encode(), "stream.csv"), layout)
     assert detect(Source("o", text)).reader.name == layout
 
 

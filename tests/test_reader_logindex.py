@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 
-import polars as pl
-
 from chargescope.ingest import ingest_sources
 from chargescope.readers import detect, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.writers import get_writer
+from tests.roundtrip import EXCHANGE_COMPARED, exchange_view, traffic
 
 MINE = ("exchange", "framerec", "trace", "bare", "logindex")
 
@@ -106,49 +105,8 @@ def test_sniff_claims_own_sample_and_declines_the_others() -> None:
     assert isinstance(reader.sniff(unrelated), NoMatch)
 
 
-TRAFFIC = """timestamp,type,message,charger
-2025-03-03T08:00:00.000Z,incoming,"[2,""b1"",""BootNotification"",{""chargePointVendor"":""ABB"",""chargePointModel"":""Terra""}]",CP-1
-2025-03-03T08:00:00.050Z,outgoing,"[3,""b1"",{""status"":""Accepted"",""currentTime"":""2025-03-03T08:00:00.050Z"",""interval"":300}]",CP-1
-2025-03-03T08:00:30.000Z,incoming,"[2,""hb"",""Heartbeat"",{}]",CP-1
-2025-03-03T08:00:30.020Z,outgoing,"[3,""hb"",{""currentTime"":""2025-03-03T08:00:30.020Z""}]",CP-1
-2025-03-03T08:01:00.000Z,incoming,"[2,""a1"",""Authorize"",{""idTag"":""TAG1""}]",CP-1
-2025-03-03T08:01:00.040Z,outgoing,"[3,""a1"",{""idTagInfo"":{""status"":""Accepted""}}]",CP-1
-2025-03-03T08:01:05.000Z,incoming,"[2,""s1"",""StartTransaction"",{""connectorId"":1,""idTag"":""TAG1"",""meterStart"":0,""timestamp"":""2025-03-03T08:01:05Z""}]",CP-1
-2025-03-03T08:01:05.030Z,outgoing,"[3,""s1"",{""transactionId"":7,""idTagInfo"":{""status"":""Accepted""}}]",CP-1
-2025-03-03T08:02:00.000Z,incoming,"[2,""m1"",""MeterValues"",{""connectorId"":1,""transactionId"":7,""meterValue"":[{""timestamp"":""2025-03-03T08:02:00Z"",""sampledValue"":[{""value"":""1500""}]}]}]",CP-1
-2025-03-03T08:02:00.010Z,outgoing,"[3,""m1"",{}]",CP-1
-2025-03-03T08:03:00.000Z,outgoing,"[2,""c1"",""ChangeConfiguration"",{""key"":""HeartbeatInterval"",""value"":""60""}]",CP-1
-2025-03-03T08:03:00.100Z,incoming,"[4,""c1"",""NotSupported"",""no such key"",{}]",CP-1
-2025-03-03T08:04:00.000Z,incoming,"[2,""s2"",""StopTransaction"",{""transactionId"":7,""meterStop"":1500,""timestamp"":""2025-03-03T08:04:00Z""}]",CP-1
-2025-03-03T08:04:00.030Z,outgoing,"[3,""s2"",{}]",CP-1
-2025-03-03T08:00:00.000Z,incoming,"[2,""x1"",""BootNotification"",{""reason"":""PowerUp"",""chargingStation"":{""model"":""M"",""vendorName"":""V""}}]",CS 2/ü
-2025-03-03T08:00:00.030Z,outgoing,"[3,""x1"",{""currentTime"":""2025-03-03T08:00:00Z"",""interval"":300,""status"":""Accepted""}]",CS 2/ü
-2025-03-03T08:01:00.000Z,incoming,"[2,""x2"",""TransactionEvent"",{""eventType"":""Started"",""timestamp"":""2025-03-03T08:01:00Z"",""triggerReason"":""Authorized"",""seqNo"":0,""transactionInfo"":{""transactionId"":""T1""},""evse"":{""id"":1,""connectorId"":1}}]",CS 2/ü
-2025-03-03T08:01:00.020Z,outgoing,"[3,""x2"",{}]",CS 2/ü
-2025-03-03T08:02:00.000Z,outgoing,"[2,""x3"",""RequestStopTransaction"",{""transactionId"":""T1""}]",CS 2/ü
-2025-03-03T08:05:00.000Z,incoming,"[3,""zz"",{}]",CS 2/ü
-"""
-
-COMPARED = ["ts", "charger_id", "direction", "message_type", "action", "payload", "error_code",
-            "error_description", "connector_id", "ocpp_version", "site_id"]  # fmt: skip
-
-
-def exchange_view(frames: pl.DataFrame) -> pl.DataFrame:
-    """What exchange records carry: answers at their call's time, no orphans, no ids."""
-    calls = frames.filter(pl.col("message_type") == "CALL")
-    answers = (
-        frames.filter(pl.col("message_type") != "CALL")
-        .join(
-            calls.select(pl.col("frame_id").alias("peer_id"), pl.col("ts").alias("t")), on="peer_id"
-        )
-        .with_columns(pl.col("t").alias("ts"))
-        .drop("t")
-    )
-    return pl.concat([calls, answers]).sort("charger_id", "ts", "frame_id").select(COMPARED)
-
-
 def test_round_trip_through_the_logindex_writer() -> None:
-    original = ingest_sources([Source("s.csv", TRAFFIC.encode())], check_schemas=False).frames
+    original = ingest_sources([Source("s.csv", traffic().encode())], check_schemas=False).frames
     buf = io.BytesIO()
     get_writer("logindex")(original, None, buf)
     text = buf.getvalue()
@@ -158,7 +116,7 @@ def test_round_trip_through_the_logindex_writer() -> None:
     assert detect(Source("o", text)).reader.name == "logindex"
     again = ingest_sources([Source("o.ndjson", text)], check_schemas=False)
     assert again.rejects == []
-    assert again.frames.select(COMPARED).equals(exchange_view(original))
+    assert again.frames.select(EXCHANGE_COMPARED).equals(exchange_view(original))
 
 
 def test_hits_whose_source_is_not_an_object_are_rejected() -> None:
