@@ -89,16 +89,13 @@ _SV = (
     '"multiplier":"INTEGER"},"phase":"VARCHAR","context":"VARCHAR"}]'
 )
 _MV = f'[{{"timestamp":"VARCHAR","sampledValue":{_SV}}}]'
-#: What the readings need of MeterValues / TransactionEvent / StopTransaction payloads.
-_READINGS_STRUCT = (
-    '{"transactionId":"VARCHAR","transactionInfo":{"transactionId":"VARCHAR"},'
-    f'"meterValue":{_MV},"transactionData":{_MV}}}'
-)
-#: What the analysis reads of a TransactionEvent besides its meter values.
+#: What the readings need of MeterValues / StopTransaction payloads.
+_READINGS_STRUCT = f'{{"transactionId":"VARCHAR","meterValue":{_MV},"transactionData":{_MV}}}'
+#: What the analysis reads of a TransactionEvent, its meter values included.
 _TXEVENT_STRUCT = (
     '{"eventType":"VARCHAR","timestamp":"VARCHAR","triggerReason":"VARCHAR","offline":"VARCHAR",'
     '"transactionInfo":{"transactionId":"VARCHAR","stoppedReason":"VARCHAR",'
-    '"chargingState":"VARCHAR"},"idToken":{"idToken":"VARCHAR"}}'
+    f'"chargingState":"VARCHAR"}},"idToken":{{"idToken":"VARCHAR"}},"meterValue":{_MV}}}'
 )
 _VAL = (
     "TRY_CAST(x.value AS DOUBLE) * CASE WHEN lower(coalesce(x.unit, x.unitOfMeasure.unit, '')) "
@@ -119,33 +116,55 @@ def _pick(measurands: frozenset[str], value: str = _VAL, energy: bool = False) -
     )
 
 
-#: One row per meterValue (one JSON pass, no intermediate table): the largest energy register,
-#: power and SoC sample, the largest context, and the sampled time.
-_READINGS_SQL = f"""
-SELECT frame_id, tx_id, m.timestamp AS mts,
+#: What a meterValue ``m`` gives: the largest energy register, power and SoC sample, the largest
+#: context, and the sampled time.
+_READING_COLS = f"""
+       m.timestamp AS mts,
        {_pick(ENERGY_MEASURANDS, energy=True)} AS wh,
        {_pick(POWER_MEASURANDS)} AS power_w,
        {_pick(SOC_MEASURANDS, "TRY_CAST(x.value AS DOUBLE)")} AS soc,
        list_max(list_transform(m.sampledValue, lambda x: x.context)) AS context,
-       TRY_CAST(m.timestamp AS TIMESTAMPTZ) AS mtime
-FROM (SELECT frame_id,
-             CASE WHEN action = 'MeterValues' THEN p.transactionId
-                  ELSE coalesce(p.transactionId, p.transactionInfo.transactionId) END AS tx_id,
+       TRY_CAST(m.timestamp AS TIMESTAMPTZ) AS mtime"""
+
+#: One row per meterValue of MeterValues and StopTransaction calls (one JSON pass).
+_READINGS_SQL = f"""
+SELECT frame_id, tx_id, {_READING_COLS}
+FROM (SELECT frame_id, p.transactionId AS tx_id,
              unnest(CASE WHEN action = 'MeterValues' THEN p.meterValue
                          ELSE coalesce(p.meterValue, p.transactionData) END) AS m
       FROM (SELECT frame_id, action, TRY(json_transform(payload, '{_READINGS_STRUCT}')) AS p
             FROM arrow))
 """
 
+#: One row per meterValue of each TransactionEvent (one row with null readings when it has
+#: none), with the event's fields (one JSON pass).
 _TXEVENT_SQL = f"""
-SELECT frame_id, p.transactionInfo.transactionId AS tx_id, p.eventType AS event_type,
-       p.timestamp AS cts, p.triggerReason AS trigger, p.offline AS offline,
-       p.idToken.idToken AS id_tag, p.transactionInfo.stoppedReason AS reason,
-       p.transactionInfo.chargingState AS charging_state
-FROM (SELECT frame_id, TRY(json_transform(payload, '{_TXEVENT_STRUCT}')) AS p
-      FROM arrow WHERE action = 'TransactionEvent')
-WHERE p.eventType IS NOT NULL
+SELECT frame_id, tx_id, event_type, cts, trigger, offline, id_tag, reason, charging_state,
+       has_mv, {_READING_COLS}
+FROM (SELECT frame_id, p.transactionInfo.transactionId AS tx_id, p.eventType AS event_type,
+             p.timestamp AS cts, p.triggerReason AS trigger, p.offline AS offline,
+             p.idToken.idToken AS id_tag, p.transactionInfo.stoppedReason AS reason,
+             p.transactionInfo.chargingState AS charging_state,
+             coalesce(len(p.meterValue), 0) > 0 AS has_mv,
+             unnest(CASE WHEN len(p.meterValue) > 0 THEN p.meterValue ELSE [NULL] END) AS m
+      FROM (SELECT frame_id, TRY(json_transform(payload, '{_TXEVENT_STRUCT}')) AS p
+            FROM arrow))
 """
+
+#: The event columns of the result above.
+_TXEVENT_COLS = (
+    "frame_id",
+    "tx_id",
+    "event_type",
+    "cts",
+    "trigger",
+    "offline",
+    "id_tag",
+    "reason",
+    "charging_state",
+)
+#: The reading columns of both results above.
+_READING_NAMES = ("frame_id", "tx_id", "mts", "wh", "power_w", "soc", "context", "mtime")
 
 
 @dataclass(frozen=True)
@@ -187,6 +206,18 @@ def as_polars(frames: pl.DataFrame | pa.Table) -> pl.DataFrame:
 #: Arrow export without copying strings (DuckDB reads string views).
 NEWEST = pl.CompatLevel.newest()
 
+#: Rows per Arrow batch handed to DuckDB: it scans batches in parallel, one per thread.
+BATCH_ROWS = 32_768
+
+
+def to_duckdb(df: pl.DataFrame) -> pa.Table:
+    """``df`` as Arrow in batches DuckDB can scan on every core (strings are not copied)."""
+    table = df.to_arrow(compat_level=NEWEST)
+    if table.num_rows <= BATCH_ROWS:
+        return table
+    return pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS), table.schema)
+
+
 #: Fields read from answers.
 ANSWER_FIELDS = {k: FIELDS[k] for k in ("status", "auth", "tx_id", "interval", "reason_code")}
 
@@ -206,7 +237,7 @@ def _decode(
         cols.append(f'coalesce({", ".join(f"v[{i + k}]" for k in range(len(ps)))}) AS "{name}"')
         i += len(ps)
     with _connection(con) as c:
-        c.register("arrow", df.select("payload").to_arrow(compat_level=NEWEST))
+        c.register("arrow", to_duckdb(df.select("payload")))
         got = c.sql(
             f"SELECT {', '.join(cols)} FROM (SELECT CASE WHEN json_valid(payload) THEN "
             f"json_extract_string(payload, [{quoted}]) END AS v FROM arrow)"
@@ -250,14 +281,14 @@ def _with_answers(calls: pl.DataFrame, answers: pl.DataFrame, keep: list[str]) -
     return calls.join(a, on="frame_id", how="left", maintain_order="left")
 
 
-def _meter_readings(
+def _payloads(
     frames: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
-) -> pl.DataFrame:
-    """One row per meterValue of the charger's MeterValues, TransactionEvent and StopTransaction
-    (transactionData) calls: energy register Wh, power W, SoC %, context and time.
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Meter readings and TransactionEvent fields, each payload parsed once.
 
-    One DuckDB query straight over the Arrow payloads: the JSON is typed into only the fields
-    read, and each meterValue is reduced to numbers in the same pass.
+    Readings: one row per meterValue of the charger's MeterValues, TransactionEvent and
+    StopTransaction (transactionData) calls: energy register Wh, power W, SoC %, context, time.
+    DuckDB types only the fields read, and reduces each meterValue to numbers in the same pass.
     """
     mv = frames.select("frame_id", "charger_id", "ts", "connector_id", "action", "payload").filter(
         (frames["message_type"] == CALL)
@@ -268,30 +299,26 @@ def _meter_readings(
         (pl.col("action") != "StopTransaction")
         | pl.col("payload").str.contains("sampledValue", literal=True)
     )
+    is_te = pl.col("action") == "TransactionEvent"
     with _connection(con) as c:
-        c.register(
-            "arrow", mv.select("frame_id", "action", "payload").to_arrow(compat_level=NEWEST)
-        )
+        c.register("arrow", to_duckdb(mv.filter(~is_te).select("frame_id", "action", "payload")))
         got = c.sql(_READINGS_SQL).pl()
+        c.register("arrow", to_duckdb(mv.filter(is_te).select("frame_id", "payload")))
+        te = c.sql(_TXEVENT_SQL).pl()
         c.unregister("arrow")
+    first = (pl.col("frame_id") != pl.col("frame_id").shift()).fill_null(True)
+    txe = te.filter(first & pl.col("event_type").is_not_null()).select(_TXEVENT_COLS)
+    got = pl.concat([got, te.filter("has_mv").select(_READING_NAMES)]).sort(
+        "frame_id", maintain_order=True
+    )
     meta = mv.select("frame_id", "charger_id", "ts", "connector_id", "action")
-    return meta.join(got, on="frame_id", how="inner", maintain_order="right").with_columns(
+    readings = meta.join(got, on="frame_id", how="inner", maintain_order="right").with_columns(
         pl.col("mtime").cast(pl.Datetime("ms", "UTC")),
         pl.col("wh").cast(pl.Float64),
         pl.col("power_w").cast(pl.Float64),
         pl.col("soc").cast(pl.Float64),
     )
-
-
-def _tx_events(calls: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
-    """The fields the analysis reads of the TransactionEvent ``calls`` (besides meter values)."""
-    with _connection(con) as c:
-        c.register(
-            "arrow", calls.select("frame_id", "action", "payload").to_arrow(compat_level=NEWEST)
-        )
-        txe = c.sql(_TXEVENT_SQL).pl()
-        c.unregister("arrow")
-    return txe
+    return readings, txe
 
 
 def _readings(got: pl.DataFrame, tx: pl.DataFrame) -> pl.DataFrame:
@@ -488,38 +515,18 @@ def extract(
     sparse = f.filter(charger_call | (is_call & (direction == TO_CHARGER)) | answer | odd)
     calls = sparse.filter(charger_call | (is_call & (direction == TO_CHARGER))).select(base)
     is_te = act == "TransactionEvent"
-    # The meter readings are the biggest JSON pass, and nothing but ``_readings`` below needs
-    # them: parse them on a worker thread (DuckDB and Polars release the GIL) meanwhile.
-    readings_job = _in_background(_meter_readings, f)
+    # The meter and transaction payloads are the biggest JSON passes: parse them on a worker
+    # thread (DuckDB and Polars release the GIL) while the tables that do not need them are made.
+    payload_job = _in_background(_payloads, f)
     with _connection(None) as con:  # one DuckDB connection for the other JSON passes
         calls_d = _decode(calls.filter(~is_te), con=con)
-        txe = _tx_events(calls.filter(is_te & (direction == TO_CSMS)), con)
         answers = sparse.filter(answer).select(base)
         empty = pl.col("payload") == "{}"
         answers_d = pl.concat(
             [_decode(answers.filter(~empty), ANSWER_FIELDS, con), answers.filter(empty)],
             how="diagonal_relaxed",
         )
-    te = calls.filter(is_te).join(txe, on="frame_id", how="left")
-    calls_d = pl.concat([calls_d, te], how="diagonal_relaxed")
-    ans_keep = list(ANSWER_FIELDS)
-    joined = _with_answers(calls_d, answers_d, ans_keep).drop("payload")
     sent = _sent_pass(f)
-    prev = sent.filter(
-        (pl.col("action") == "StatusNotification") & (pl.col("message_type") == CALL)
-    ).select("frame_id", "prev_sent_id", "prev_sent_ts")
-    on = lambda *names: joined.filter(act.is_in(list(names)))  # noqa: E731
-    status = (
-        on("StatusNotification")
-        .filter(direction == TO_CSMS)
-        .join(prev, on="frame_id", how="left", maintain_order="left")
-    )
-    tx = _slim_tx(on(*TX_ACTIONS).filter(direction == TO_CSMS))
-    boots = on("BootNotification").filter(direction == TO_CSMS)
-    auth = on("Authorize").filter(direction == TO_CSMS)
-    progress = on(*PROGRESS_ACTIONS).filter(direction == TO_CSMS)
-    problems = on("NotifyEvent").filter((direction == TO_CSMS) & (pl.col("variable") == "Problem"))
-    commands = joined.filter(direction == TO_CHARGER)
     errs = sparse.filter(mt == CALLERROR).select(
         "frame_id",
         "ts",
@@ -558,6 +565,26 @@ def extract(
         )
     )
     stats, actions = _stats(f, sent, calls)
+    readings, txe = payload_job.result()
+    te = calls.filter(is_te).join(txe, on="frame_id", how="left")
+    calls_d = pl.concat([calls_d, te], how="diagonal_relaxed")
+    ans_keep = list(ANSWER_FIELDS)
+    joined = _with_answers(calls_d, answers_d, ans_keep).drop("payload")
+    prev = sent.filter(
+        (pl.col("action") == "StatusNotification") & (pl.col("message_type") == CALL)
+    ).select("frame_id", "prev_sent_id", "prev_sent_ts")
+    on = lambda *names: joined.filter(act.is_in(list(names)))  # noqa: E731
+    status = (
+        on("StatusNotification")
+        .filter(direction == TO_CSMS)
+        .join(prev, on="frame_id", how="left", maintain_order="left")
+    )
+    tx = _slim_tx(on(*TX_ACTIONS).filter(direction == TO_CSMS))
+    boots = on("BootNotification").filter(direction == TO_CSMS)
+    auth = on("Authorize").filter(direction == TO_CSMS)
+    progress = on(*PROGRESS_ACTIONS).filter(direction == TO_CSMS)
+    problems = on("NotifyEvent").filter((direction == TO_CSMS) & (pl.col("variable") == "Problem"))
+    commands = joined.filter(direction == TO_CHARGER)
     stats = stats.join(
         _interval(sent, stats.select("charger_id"), boots, commands), on="charger_id", how="left"
     ).with_columns(pl.coalesce("hb_config_s", "hb_boot_s", "hb_observed_s").alias("hb_s"))
@@ -603,7 +630,7 @@ def extract(
         unanswered=unanswered,
         slow=slow,
         invalid=invalid,
-        readings=_readings(readings_job.result(), tx),
+        readings=_readings(readings, tx),
         gaps=gaps,
         connections=conns,
     )
