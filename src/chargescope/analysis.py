@@ -29,8 +29,8 @@ from chargescope.rules import (
     run_rules,
 )
 from chargescope.rules.connectivity import offline_threshold
-from chargescope.sessions.context import ChargerEvents, split_by_charger
-from chargescope.sessions.events import extract, meter_anomalies, tx_readings
+from chargescope.sessions.context import ChargerEvents, attach, split_by_charger
+from chargescope.sessions.events import extract, in_background, meter_anomalies, tx_readings
 from chargescope.sessions.transactions import Session, build_sessions
 from chargescope.states import StateInterval, build_states
 
@@ -96,17 +96,26 @@ def prepare(
             config.get("unstable_connection", "min_gap_s"), config.get("offline", "min_silence_s")
         ),
     )
-    tables = {name: getattr(x, name) for name in x.__dataclass_fields__}
-    tables["tx_readings"] = tx_readings(x.readings)
-    tables["anomalies"] = meter_anomalies(
-        x.readings,
-        config.get("meter_anomaly", "max_power_kw") * 1000,
-        config.get("meter_anomaly", "power_factor"),
-        config.get("meter_anomaly", "slack_wh"),
-        config.get("meter_anomaly", "tolerance_wh"),
-    )
-    tables["readings"] = tables["readings"].clear()  # per-charger code reads the aggregates
-    return split_by_charger(x, tables)
+    # The reading aggregates are made on a worker thread while the other tables become records.
+    derived = in_background(_reading_tables, x.readings, config)
+    tables = {name: getattr(x, name) for name in x.__dataclass_fields__ if name != "readings"}
+    out = split_by_charger(x, tables)
+    attach(out, derived.result())
+    return out
+
+
+def _reading_tables(readings: pl.DataFrame, config: RuleConfig) -> dict[str, pl.DataFrame]:
+    """Per-transaction meter aggregates and meter anomalies (the per-charger code reads these)."""
+    return {
+        "tx_readings": tx_readings(readings),
+        "anomalies": meter_anomalies(
+            readings,
+            config.get("meter_anomaly", "max_power_kw") * 1000,
+            config.get("meter_anomaly", "power_factor"),
+            config.get("meter_anomaly", "slack_wh"),
+            config.get("meter_anomaly", "tolerance_wh"),
+        ),
+    }
 
 
 def analyze_events(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import duckdb
 import polars as pl
 
+from chargescope.duck import cursor
 from chargescope.readers.base import Reject, rejects_from
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
@@ -53,12 +53,9 @@ from raw
 
 def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
     """Run one SQL statement over ``raw`` (zero-copy through Arrow)."""
-    con = duckdb.connect()
-    try:
+    with cursor() as con:
         con.register("raw", raw.to_arrow(compat_level=pl.CompatLevel.newest()))
         return pl.from_arrow(con.sql(sql).to_arrow_table())  # type: ignore[return-value]
-    finally:
-        con.close()
 
 
 def _split(whole: pl.DataFrame) -> pl.DataFrame:

@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import duckdb
 import orjson
 import polars as pl
 
+from chargescope.duck import cursor
 from chargescope.readers.base import (
     DIRECTION_WORDS,
     TO_CHARGER,
@@ -485,12 +485,9 @@ def _load_lines(
     else:
         if rows.height == lines.height:
             return rows.with_columns(lines["line"]), [], lines.height
-    con = duckdb.connect()
-    try:
+    with cursor() as con:
         con.register("lines", lines.to_arrow(compat_level=pl.CompatLevel.newest()))
         kinds = pl.from_arrow(con.sql(_VALID_SQL).to_arrow_table())
-    finally:
-        con.close()
     assert isinstance(kinds, pl.DataFrame)
     lines = lines.join(kinds, on="line", how="left", maintain_order="left")
     bad = lines.filter(pl.col("kind").fill_null("") != "OBJECT")

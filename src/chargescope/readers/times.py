@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-import duckdb
 import polars as pl
 
+from chargescope.duck import cursor
 from chargescope.errors import ConfigError
 
 UTC_MS = pl.Datetime("ms", "UTC")
@@ -119,15 +119,11 @@ def _fast_iso(s: pl.Series, zoned_only: bool) -> pl.Series:
     With ``zoned_only`` only strings that state their zone are taken: zone-less ones must be
     read in the user's zone by the slower path.
     """
-    con = duckdb.connect()
-    try:
-        con.execute("set TimeZone = 'UTC'")
+    with cursor() as con:
         con.register("t", pl.DataFrame({"v": s}).to_arrow(compat_level=pl.CompatLevel.newest()))
         cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
         sql = f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
         got = pl.from_arrow(con.sql(sql).to_arrow_table())
-    finally:
-        con.close()
     assert isinstance(got, pl.DataFrame)
     return got["ts"].dt.convert_time_zone("UTC").dt.cast_time_unit("ms").alias("ts")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache, partial
 from types import ModuleType
 from typing import Any
@@ -110,7 +110,15 @@ def records(df: pl.DataFrame) -> list[Any]:
     """The rows of ``df`` as namedtuples (attribute access by column name)."""
     cls = _record_type(tuple(df.columns))
     new = partial(tuple.__new__, cls)  # one tuple per row, built straight from the columns
-    return list(map(new, zip(*(col.to_list() for col in df.get_columns()), strict=True)))
+    return list(map(new, zip(*(_pylist(col) for col in df.get_columns()), strict=True)))
+
+
+def _pylist(col: pl.Series) -> list[Any]:
+    """A column as a Python list; UTC times as datetimes in ``timezone.utc`` (2x faster)."""
+    if col.dtype != pl.Datetime("ms", "UTC"):
+        return col.to_list()
+    at = datetime.fromtimestamp
+    return [None if ms is None else at(ms / 1000, UTC) for ms in col.dt.epoch("ms").to_list()]
 
 
 @dataclass
@@ -150,23 +158,34 @@ class ChargerEvents:
 
 
 def split_by_charger(x: Extract, tables: dict[str, pl.DataFrame]) -> dict[str, ChargerEvents]:
-    """Split every sparse table by charger into records (one conversion per table)."""
+    """Split every sparse table by charger into records (one conversion per table).
+
+    Tables missing from ``tables`` start empty; ``attach`` adds them later.
+    """
     out: dict[str, ChargerEvents] = {}
     for row in x.stats.iter_rows(named=True):
-        out[row["charger_id"]] = ChargerEvents(row["charger_id"], row, {})
+        out[row["charger_id"]] = ChargerEvents(
+            row["charger_id"], row, {}, {name: [] for name in _TABLES}
+        )
     for cid, action, n in x.actions.iter_rows():
         if cid in out:
             out[cid].actions[action if action is not None else "-"] = n
+    attach(out, tables)
+    return out
+
+
+def attach(out: dict[str, ChargerEvents], tables: dict[str, pl.DataFrame]) -> None:
+    """Add each table's rows to its charger's events, as records in frame order."""
     for name in _TABLES:
-        for ev in out.values():
-            ev.tables[name] = []
-        df = tables[name]
-        if df.height == 0:
+        df = tables.get(name)
+        if df is None or df.height == 0:
             continue
-        order = ["charger_id", "frame_id"] if "frame_id" in df.columns else ["charger_id"]
         cols = RECORD_COLUMNS.get(name)
         df = df.select("charger_id", *cols) if cols else df
-        df = df.sort(order, maintain_order=True)
+        if "frame_id" not in df.columns:
+            df = df.sort("charger_id", maintain_order=True)
+        elif not df["frame_id"].is_sorted():  # frame ids follow charger, then time
+            df = df.sort("frame_id", maintain_order=True)
         ids = df["charger_id"].to_list()
         rows = records(df.drop("charger_id") if cols else df)
         start = 0
@@ -176,4 +195,3 @@ def split_by_charger(x: Extract, tables: dict[str, pl.DataFrame]) -> dict[str, C
                 if found is not None:
                     found.tables[name] = rows[start:i]
                 start = i
-    return out

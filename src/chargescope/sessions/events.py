@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from chargescope.duck import cursor
 from chargescope.model.schema import CALL, CALLERROR, CALLRESULT, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
 from chargescope.protocol import v16, v201
 
@@ -119,7 +120,6 @@ def _pick(measurands: frozenset[str], value: str = _VAL, energy: bool = False) -
 #: What a meterValue ``m`` gives: the largest energy register, power and SoC sample, the largest
 #: context, and the sampled time.
 _READING_COLS = f"""
-       m.timestamp AS mts,
        {_pick(ENERGY_MEASURANDS, energy=True)} AS wh,
        {_pick(POWER_MEASURANDS)} AS power_w,
        {_pick(SOC_MEASURANDS, "TRY_CAST(x.value AS DOUBLE)")} AS soc,
@@ -164,7 +164,7 @@ _TXEVENT_COLS = (
     "charging_state",
 )
 #: The reading columns of both results above.
-_READING_NAMES = ("frame_id", "tx_id", "mts", "wh", "power_w", "soc", "context", "mtime")
+_READING_NAMES = ("frame_id", "tx_id", "wh", "power_w", "soc", "context", "mtime")
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def _decode(
     return pl.concat([df, got], how="horizontal")
 
 
-def _in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
+def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
     """Run ``fn(*args)`` on a worker thread; the future gives its result (or raises its error)."""
     pool = ThreadPoolExecutor(max_workers=1)
     try:
@@ -257,16 +257,12 @@ def _in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
 
 @contextmanager
 def _connection(con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """``con``, or a new connection closed on exit (connecting costs ~15 ms: share one)."""
+    """``con``, or a cursor of the shared database closed on exit."""
     if con is not None:
         yield con
         return
-    own = duckdb.connect()
-    try:
-        own.execute("SET TimeZone = 'UTC'")  # payload times without a zone are UTC
+    with cursor() as own:  # payload times without a zone are read as UTC
         yield own
-    finally:
-        own.close()
 
 
 def _with_answers(calls: pl.DataFrame, answers: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
@@ -339,7 +335,6 @@ def _readings(got: pl.DataFrame, tx: pl.DataFrame) -> pl.DataFrame:
         "connector_id",
         "action",
         pl.coalesce("tx_id", "a_tx_id").alias("tx_id"),
-        pl.col("cts").alias("mts"),
         pl.coalesce("meter_start", "meter_stop").cast(pl.Float64, strict=False).alias("wh"),
         pl.lit(None, dtype=pl.Float64).alias("power_w"),
         pl.lit(None, dtype=pl.Float64).alias("soc"),
@@ -485,6 +480,9 @@ def extract(
 ) -> Extract:
     """Every sparse table the analysis needs, from a paired frame table (any chargers)."""
     f = as_polars(frames)
+    # The meter and transaction payloads are the biggest JSON passes: parse them on a worker
+    # thread (DuckDB and Polars release the GIL) while the tables that do not need them are made.
+    payload_job = in_background(_payloads, f)
     mt, act, direction = pl.col("message_type"), pl.col("action"), pl.col("direction")
     is_call = mt == CALL
     base = [
@@ -515,9 +513,6 @@ def extract(
     sparse = f.filter(charger_call | (is_call & (direction == TO_CHARGER)) | answer | odd)
     calls = sparse.filter(charger_call | (is_call & (direction == TO_CHARGER))).select(base)
     is_te = act == "TransactionEvent"
-    # The meter and transaction payloads are the biggest JSON passes: parse them on a worker
-    # thread (DuckDB and Polars release the GIL) while the tables that do not need them are made.
-    payload_job = _in_background(_payloads, f)
     with _connection(None) as con:  # one DuckDB connection for the other JSON passes
         calls_d = _decode(calls.filter(~is_te), con=con)
         answers = sparse.filter(answer).select(base)
