@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
+import polars as pl
+import pyarrow as pa
 
 _db: duckdb.DuckDBPyConnection | None = None
 _lock = threading.Lock()
@@ -30,3 +32,15 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
         yield cur
     finally:
         cur.close()
+
+
+#: Rows per Arrow batch handed to DuckDB: it scans batches in parallel, one per thread.
+BATCH_ROWS = 32_768
+
+
+def to_duckdb(df: pl.DataFrame) -> pa.Table:
+    """``df`` as Arrow in batches DuckDB can scan on every core (strings are not copied)."""
+    table = df.to_arrow(compat_level=pl.CompatLevel.newest())
+    if table.num_rows <= BATCH_ROWS:
+        return table
+    return pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS), table.schema)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from chargescope.duck import cursor
+from chargescope.duck import cursor, to_duckdb
 from chargescope.readers.base import Reject, rejects_from
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
@@ -54,7 +54,7 @@ from raw
 def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
     """Run one SQL statement over ``raw`` (zero-copy through Arrow)."""
     with cursor() as con:
-        con.register("raw", raw.to_arrow(compat_level=pl.CompatLevel.newest()))
+        con.register("raw", to_duckdb(raw))
         return pl.from_arrow(con.sql(sql).to_arrow_table())  # type: ignore[return-value]
 
 

@@ -16,23 +16,43 @@ _V16_KEYS = r'"(?:chargePointVendor|idTag|meterStart|errorCode)"'
 _V2_KEYS = r'"(?:chargingStation|connectorStatus|idToken|evseId|eventType)"'
 
 
-#: Actions spelled alike in every version whose payload keys still tell the version apart.
-_SHAPED = ["BootNotification", "StatusNotification", "Authorize", "MeterValues"]
+#: Actions spelled alike in every version whose payload keys still tell the version apart;
+#: MeterValues, the most frequent, is read only for chargers the others leave undecided.
+_SHAPED = ["BootNotification", "StatusNotification", "Authorize"]
+_SHAPED_LAST = "MeterValues"
+
+
+def _shapes(calls: pl.DataFrame) -> pl.DataFrame:
+    """Per charger of ``calls``: whether any payload has 2.x-only or 1.6-only keys."""
+    return calls.group_by("charger_id").agg(
+        pl.col("payload").str.contains(_V2_KEYS).any().alias("v2p"),
+        pl.col("payload").str.contains(_V16_KEYS).any().alias("v16p"),
+    )
 
 
 def detect_versions(frames: pl.DataFrame) -> pl.DataFrame:
     """One row per charger: ``charger_id`` and ``ocpp_version``."""
-    calls = frames.filter(pl.col("message_type") == "CALL")
+    calls = frames.filter(pl.col("message_type") == "CALL").select(
+        "charger_id", "action", "payload"
+    )
     actions = calls.group_by("charger_id", "action").len()
     by_action = actions.group_by("charger_id").agg(
         pl.col("action").is_in(list(ONLY_V21)).any().alias("v21"),
         pl.col("action").is_in(list(ONLY_V2)).any().alias("v2a"),
         pl.col("action").is_in(list(ONLY_V16)).any().alias("v16a"),
     )
-    shaped = calls.filter(pl.col("action").is_in(_SHAPED))
-    by_shape = shaped.group_by("charger_id").agg(
-        pl.col("payload").str.contains(_V2_KEYS).any().alias("v2p"),
-        pl.col("payload").str.contains(_V16_KEYS).any().alias("v16p"),
+    by_shape = _shapes(calls.filter(pl.col("action").is_in(_SHAPED)))
+    decided = by_action.filter(pl.col("v21") | pl.col("v2a") | pl.col("v16a")).select("charger_id")
+    decided = pl.concat(
+        [decided, by_shape.filter(pl.col("v2p") | pl.col("v16p")).select("charger_id")]
+    )
+    meter = calls.filter(pl.col("action") == _SHAPED_LAST).join(
+        decided, on="charger_id", how="anti"
+    )
+    by_shape = (
+        pl.concat([by_shape, _shapes(meter)])
+        .group_by("charger_id")
+        .agg(pl.col("v2p").any(), pl.col("v16p").any())
     )
     version = (
         pl.when(pl.col("v21"))

@@ -37,7 +37,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from chargescope.duck import cursor
+from chargescope.duck import cursor, to_duckdb
 from chargescope.readers.base import (
     DIRECTION_WORDS,
     TO_CHARGER,
@@ -486,7 +486,7 @@ def _load_lines(
         if rows.height == lines.height:
             return rows.with_columns(lines["line"]), [], lines.height
     with cursor() as con:
-        con.register("lines", lines.to_arrow(compat_level=pl.CompatLevel.newest()))
+        con.register("lines", to_duckdb(lines))
         kinds = pl.from_arrow(con.sql(_VALID_SQL).to_arrow_table())
     assert isinstance(kinds, pl.DataFrame)
     lines = lines.join(kinds, on="line", how="left", maintain_order="left")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from chargescope.duck import cursor
+from chargescope.duck import cursor, to_duckdb
 from chargescope.errors import ConfigError
 
 UTC_MS = pl.Datetime("ms", "UTC")
@@ -120,7 +120,7 @@ def _fast_iso(s: pl.Series, zoned_only: bool) -> pl.Series:
     read in the user's zone by the slower path.
     """
     with cursor() as con:
-        con.register("t", pl.DataFrame({"v": s}).to_arrow(compat_level=pl.CompatLevel.newest()))
+        con.register("t", to_duckdb(pl.DataFrame({"v": s})))
         cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
         sql = f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
         got = pl.from_arrow(con.sql(sql).to_arrow_table())

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from chargescope.duck import cursor
+from chargescope.duck import cursor, to_duckdb
 from chargescope.model.schema import CALL, CALLERROR, CALLRESULT, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
 from chargescope.protocol import v16, v201
 
@@ -205,18 +205,6 @@ def as_polars(frames: pl.DataFrame | pa.Table) -> pl.DataFrame:
 
 #: Arrow export without copying strings (DuckDB reads string views).
 NEWEST = pl.CompatLevel.newest()
-
-#: Rows per Arrow batch handed to DuckDB: it scans batches in parallel, one per thread.
-BATCH_ROWS = 32_768
-
-
-def to_duckdb(df: pl.DataFrame) -> pa.Table:
-    """``df`` as Arrow in batches DuckDB can scan on every core (strings are not copied)."""
-    table = df.to_arrow(compat_level=NEWEST)
-    if table.num_rows <= BATCH_ROWS:
-        return table
-    return pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS), table.schema)
-
 
 #: Fields read from answers.
 ANSWER_FIELDS = {k: FIELDS[k] for k in ("status", "auth", "tx_id", "interval", "reason_code")}
