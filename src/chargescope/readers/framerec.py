@@ -126,6 +126,10 @@ _BARE = rf"^\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?(\[\s*[234]\s*,.*)$"
 #: what comes before the frame (matched alone: capturing the frame too is 5x slower)
 _PREFIX = rf"^(\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?)"
 _FRAME_START = r"^\[\s*[234]\s*,"
+#: A whole field that is a timestamp; a field the timestamp's optional zone could be.
+_TS_FIELD = rf"^(?:{_TS})$"
+_ZONE_FIELD = r"^(?:Z|z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+_PREFIX_COLS = ("prefix", "ts_text", "t1", "t2")
 _LOOKS_LIKE = rf"^\s*(?:{_TS})\s.*\[\s*[234]\s*,"
 _ARROWS = ("->", "<-", "=>", "<=", ">>", "<<", ">", "<", "→", "←")
 
@@ -167,8 +171,7 @@ class BareReader:
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Every matching line is a frame; frame-looking lines that do not fit are rejects."""
         lines = split_lines(source.data.removeprefix(b"\xef\xbb\xbf"))
-        parts = lines["text"].str.extract_groups(_PREFIX).struct.unnest()
-        parts.columns = ["prefix", "ts_text", "t1", "t2"]
+        parts = prefix_parts(lines["text"])
         df = pl.concat([lines, parts], how="horizontal").with_columns(
             pl.col("text").str.slice(pl.col("prefix").str.len_chars()).alias("frame")
         )
@@ -241,6 +244,43 @@ class BareReader:
         if ok["direction"].null_count():
             notes.append("lines without a direction word: direction taken from the action")
         return ok.select("ts", "charger_id", "direction", "frame", "line", "text"), notes
+
+
+def prefix_parts(text: pl.Series) -> pl.DataFrame:
+    """What comes before each line's frame: the prefix, its time and up to two tokens.
+
+    The ``_PREFIX`` regex gives the answer, but captures cost ~0.6 us a line: lines of the
+    common shape (time, single spaces, plain tokens, then the first ``[``) are split on spaces
+    instead, and only the others go through the regex. Both give the same columns.
+    """
+    head = text.str.slice(0, text.str.find("[", literal=True)).alias("head")
+    split = pl.col("head").str.splitn(" ", 4).struct.rename_fields(["f0", "f1", "f2", "f3"])
+    sp = pl.DataFrame([head]).with_columns(split.alias("f")).unnest("f")
+    plain = lambda c: (  # noqa: E731
+        (pl.col(c).str.len_bytes() > 0)
+        & ~pl.col(c).str.contains(r'[\s"]')
+        & ~pl.col(c).str.contains(_ZONE_FIELD)
+    )
+    two = (pl.col("f3") == "") & plain("f1") & plain("f2")
+    one = pl.col("f3").is_null() & (pl.col("f2") == "") & plain("f1")
+    none = pl.col("f2").is_null() & (pl.col("f1") == "")
+    shape = pl.when(two).then(2).when(one).then(1).when(none).then(0)
+    sp = sp.with_columns(pl.when(pl.col("f0").str.contains(_TS_FIELD)).then(shape).alias("tokens"))
+    fast = pl.col("tokens").is_not_null()
+    got = sp.select(
+        pl.when(fast).then("head").alias("prefix"),
+        pl.when(fast).then("f0").alias("ts_text"),
+        pl.when(pl.col("tokens") > 0).then("f1").alias("t1"),
+        pl.when(pl.col("tokens") > 1).then("f2").alias("t2"),
+        fast.alias("fast"),
+    )
+    slow = got["fast"].not_().arg_true()
+    if slow.len():
+        regex = text.gather(slow).str.extract_groups(_PREFIX).struct.unnest()
+        got = got.with_columns(
+            got[c].scatter(slow, regex[regex.columns[i]]) for i, c in enumerate(_PREFIX_COLS)
+        )
+    return got.select(_PREFIX_COLS)
 
 
 register(FrameRecordReader())
