@@ -175,9 +175,8 @@ class BareReader:
         df = pl.concat([lines, parts], how="horizontal").with_columns(
             pl.col("text").str.slice(pl.col("prefix").str.len_chars()).alias("frame")
         )
-        is_frame = pl.col("frame").str.contains(_FRAME_START).fill_null(False)
-        ok = df.filter(is_frame)
-        rest = df.filter(~is_frame)
+        is_frame = df.select(pl.col("frame").str.contains(_FRAME_START).fill_null(False))
+        ok, rest = split_by(df, is_frame.to_series())
         suspicious = rest.filter(pl.col("text").str.contains(_LOOKS_LIKE))
         rejects = rejects_from(
             source.name,
@@ -194,15 +193,17 @@ class BareReader:
             two_words["text"].to_list(),
             "two words between time and frame, neither of them a direction",
         )
-        ok = ok.join(two_words.select("line"), on="line", how="anti")
+        if two_words.height:
+            ok = ok.join(two_words.select("line"), on="line", how="anti")
         frames, notes = self._frames(ok, source, options)
         bad = frames.filter(pl.col("ts").is_null())
         rejects += rejects_from(
             source.name, bad["line"].to_list(), bad["text"].to_list(), "no readable timestamp"
         )
-        frames = frames.filter(pl.col("ts").is_not_null()).drop("text")
+        if bad.height:
+            frames = frames.filter(pl.col("ts").is_not_null())
         return ReadResult(
-            answer_actions(frames),
+            answer_actions(frames.drop("text")),
             noise=rest.height - suspicious.height,
             rejects=sorted(rejects, key=lambda r: r.line),
             notes=notes,
@@ -228,11 +229,12 @@ class BareReader:
             .otherwise(charger.str.strip_chars_end(":"))
         )
         direction = pl.coalesce(_word("t2"), _word("t1"))
-        ok = ok.with_columns(
-            parse_times(ok["ts_text"], options.tz).alias("ts"),
-            unquoted.alias("charger_id"),
-            direction.alias("direction"),
-        )
+        # few distinct token pairs: name their charger and direction once each
+        pairs = ok.select("t1", "t2").unique()
+        pairs = pairs.with_columns(unquoted.alias("charger_id"), direction.alias("direction"))
+        ok = ok.join(
+            pairs, on=["t1", "t2"], how="left", nulls_equal=True, maintain_order="left"
+        ).with_columns(parse_times(ok["ts_text"], options.tz).alias("ts"))
         notes: list[str] = []
         if ok["charger_id"].null_count():
             stem = file_stem(source)
@@ -244,6 +246,13 @@ class BareReader:
         if ok["direction"].null_count():
             notes.append("lines without a direction word: direction taken from the action")
         return ok.select("ts", "charger_id", "direction", "frame", "line", "text"), notes
+
+
+def split_by(df: pl.DataFrame, mask: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of ``df`` where ``mask`` holds, and the others (no copy when all hold)."""
+    if mask.all():
+        return df, df.clear()
+    return df.filter(mask), df.filter(~mask)
 
 
 def prefix_parts(text: pl.Series) -> pl.DataFrame:

@@ -453,9 +453,9 @@ def split_lines(data: bytes) -> pl.DataFrame:
         )
     except pl.exceptions.NoDataError:  # nothing but a byte-order mark
         return empty
-    return text.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line")).filter(
-        pl.col("text").str.strip_chars().str.len_bytes() > 0
-    )
+    text = text.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line"))
+    blank = text["text"].str.contains(r"^\s*$").fill_null(True)
+    return text.filter(~blank) if blank.any() else text
 
 
 def _array_lines(data: bytes) -> pl.DataFrame:
@@ -752,7 +752,9 @@ def _timed(
 
 def zone_note(text: pl.Series, tz: str | None) -> list[str]:
     """The note for times read as UTC for want of a zone (none when ``--tz`` was given)."""
-    text = text.drop_nulls().str.strip_chars()
+    if tz is not None:
+        return []
+    text = text.filter(~text.str.ends_with("Z")).drop_nulls().str.strip_chars()  # Z: the usual
     zoneless = ~text.str.contains(_ZONE) & ~text.str.contains(_EPOCH)
     return ["times without a zone read as UTC"] if tz is None and zoneless.any() else []
 
