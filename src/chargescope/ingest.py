@@ -122,6 +122,24 @@ def read_source(
     return result, summary
 
 
+def _answer_actions(df: pl.DataFrame) -> pl.DataFrame:
+    """Answers without direction or action take the action of their call (same charger and
+    message id, the nearest call before them in the source): their direction follows from it."""
+    need = (
+        pl.col("direction").is_null()
+        & pl.col("action").is_null()
+        & pl.col("message_type").is_in([3, 4])
+    )
+    if not df.select(need.any()).item():
+        return df
+    if not df["seq"].is_sorted():
+        df = df.sort("seq")
+    call = pl.when(pl.col("message_type") == 2).then(pl.col("action"))
+    key = pl.struct("charger_id", "unique_id").hash()  # one integer key: faster than two strings
+    filled = call.forward_fill().over(key)
+    return df.with_columns(pl.when(need).then(filled).otherwise(pl.col("action")).alias("action"))
+
+
 def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
     """Infer a missing direction from the action (who sends it), for calls and answers."""
     sender_is_charger = pl.col("action").is_in(list(CHARGER_ACTIONS))
@@ -205,6 +223,7 @@ def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFr
         pl.coalesce("frame", "payload").alias("raw"),
     )
     split, rejects = split_frames(raw, file)
+    split = _answer_actions(split)
     if result.verify_direction is not None:
         split = _check_direction(split, result.verify_direction, result.notes)
     split = _fill_message_type(_fill_direction(split))

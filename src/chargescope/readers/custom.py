@@ -349,33 +349,6 @@ def _errors(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-_CALL_ACTION = r'^\s*\[\s*2\s*,\s*"[^"]*"\s*,\s*"([^"]*)"'
-_MESSAGE_ID = r'^\s*\[\s*\d\s*,\s*"([^"]*)"'
-
-
-def answer_actions(df: pl.DataFrame) -> pl.DataFrame:
-    """Give answers without a direction their call's action (same charger and message id)."""
-    need = (
-        pl.col("direction").is_null() & pl.col("action").is_null() & pl.col("frame").is_not_null()
-    )
-    idx = df.select(need.arg_true()).to_series()
-    if idx.len() == 0:
-        return df
-    # calls among them name their action in the frame
-    own = df["frame"].gather(idx).str.extract(_CALL_ACTION, 1)
-    action = df["action"].scatter(idx, own)
-    if not action.gather(idx).is_null().any():
-        return df.with_columns(action)
-    uid = df["frame"].str.extract(_MESSAGE_ID, 1).alias("_uid")
-    group = pl.struct("charger_id", "_uid").hash()  # one integer key: faster than two strings
-    filled = pl.col("action").forward_fill().over(group)
-    return (
-        df.with_columns(action, uid)
-        .with_columns(pl.coalesce(pl.col("action"), filled).alias("action"))
-        .drop("_uid")
-    )
-
-
 def _reasons(df: pl.DataFrame) -> pl.DataFrame:
     """Classify rows: blank, noise, a reject reason, or null for a frame."""
     has_msg = pl.col("frame").is_not_null() | pl.col("payload").is_not_null()
@@ -445,7 +418,6 @@ def read_mapped(
     if newest_first(df["ts"]):
         df = df.reverse()
         notes.append("rows were newest first: read in reverse")
-    df = answer_actions(df)
     return ReadResult(df, noise=noise, rejects=rejects, notes=notes, lines=hdr.line + rows.height)
 
 

@@ -35,7 +35,6 @@ from chargescope.readers.base import (
 from chargescope.readers.jsonshape import (
     DIRECTIONS,
     Peek,
-    answer_actions,
     file_stem,
     is_exchange,
     is_frame_record,
@@ -203,7 +202,7 @@ class BareReader:
         if bad.height:
             frames = frames.filter(pl.col("ts").is_not_null())
         return ReadResult(
-            answer_actions(frames.drop("text")),
+            frames.drop("text"),
             noise=rest.height - suspicious.height,
             rejects=sorted(rejects, key=lambda r: r.line),
             notes=notes,

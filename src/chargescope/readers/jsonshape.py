@@ -902,36 +902,7 @@ def _frame_records(loaded: Loaded, source: Source) -> tuple[pl.DataFrame, str | 
     if frames["charger_id"].null_count():
         default, note = charger_default(loaded, source)
         frames = frames.with_columns(pl.col("charger_id").fill_null(default))
-    return answer_actions(frames), note
-
-
-_FRAME_HEAD = r'^\s*\[\s*([234])\s*,\s*"((?:[^"\\]|\\.)*)"\s*(?:,\s*"([A-Za-z0-9_]+)")?'
-
-
-def answer_actions(frames: pl.DataFrame) -> pl.DataFrame:
-    """Give direction-less answers the action of their call (same charger and message id).
-
-    Ingest infers a missing direction from the action, and an answer's action is only known
-    from its call; the frame text still decides everything else.
-    """
-    if not frames["direction"].null_count():
-        return frames
-    head = frames["frame"].str.extract_groups(_FRAME_HEAD).struct.unnest()
-    keyed = frames.with_columns(
-        head["1"].alias("__t"),
-        head["2"].alias("__u"),
-        pl.when(head["1"] == "2").then(head["3"]).alias("__a"),
-        pl.int_range(pl.len()).alias("__i"),
-    )
-    filled = (
-        keyed.sort("charger_id", "__u", "__i")
-        .with_columns(pl.col("__a").forward_fill().over("charger_id", "__u").alias("__call"))
-        .sort("__i")
-    )
-    action = pl.when(pl.col("__t").is_in(["3", "4"]) & pl.col("direction").is_null()).then(
-        pl.col("__call")
-    )
-    return filled.with_columns(action.alias("action")).drop("__t", "__u", "__a", "__i", "__call")
+    return frames, note
 
 
 def _order(frames: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
