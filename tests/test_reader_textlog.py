@@ -447,8 +447,8 @@ def _read_with(layout_name: str, data: bytes, fast: bool) -> ReadResult:
     source, options = Source(f"{layout_name}.log", data), ReadOptions(tz="Europe/Berlin")
     if layout_name != "everest":
         return read_layout(source, layout, options)
-    recs = module.records(source.text())
-    return read_lines(recs.select("line", "raw"), layout, options, source)
+    recs, _ = module.records(source.data)
+    return read_lines(recs, layout, options, source)
 
 
 @pytest.mark.parametrize("layout", FAMILIES)

@@ -19,6 +19,8 @@ else from the file name. Times are RFC 3339 with a zone. A record's ``line`` is 
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from chargescope.readers import register
@@ -53,36 +55,37 @@ LAYOUT = LineLayout(
 )
 
 
-def records(text: str) -> pl.DataFrame:
-    """One row per blank-line separated record: first non-blank ``line``, ``raw`` text, ``n``.
+def records(data: bytes) -> tuple[pl.DataFrame, int]:
+    """One row per blank-line separated record (first non-blank ``line``, ``raw`` text), and
+    the number of lines in ``data``.
 
-    ``n`` counts the record's non-blank lines. libocpp pretty-prints JSON, which never holds
-    a blank line, so a blank line always ends a record.
+    libocpp pretty-prints JSON, which never holds a blank line, so a blank line always ends a
+    record. The split runs on the bytes (Arrow, one pass); text is decoded per record.
     """
     import pyarrow as pa  # noqa: PLC0415 - pyarrow.compute is slow to import: only when reading
     import pyarrow.compute as pc  # noqa: PLC0415
 
-    text = text.replace("\r\n", "\n") if "\r" in text else text
-    # Arrow splits in one pass over the text (much faster than str.split for 0.9 M records)
-    parts = pc.split_pattern(pa.array([text], pa.large_string()), "\n\n").flatten()
-    chunks = pl.Series("chunk", parts, dtype=pl.String)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    data = data.replace(b"\r\n", b"\n") if b"\r" in data else data
+    try:
+        chunks = _split(data, pa, pc)
+    except pl.exceptions.ComputeError:  # not UTF-8: undecodable bytes replaced, as Source.text
+        data = data.decode("utf-8", errors="replace").encode()
+        chunks = _split(data, pa, pc)
     body = chunks.str.strip_chars_start("\n")
     raw = body.str.strip_chars_end()
     lead = chunks.str.len_bytes() - body.str.len_bytes()
     newlines = chunks.str.count_matches("\n", literal=True)
     start = (newlines + 2).cum_sum().shift(1, fill_value=0) + 1
-    # the record's own newlines: the chunk's, less those stripped off either end
-    cut = pl.select(
-        pl.lit(body).cast(pl.Binary).bin.slice(pl.lit(raw.str.len_bytes())).cast(pl.String)
-    ).to_series()
-    inner = newlines - lead - cut.str.count_matches("\n", literal=True)
-    return pl.DataFrame(
-        {
-            "line": (start + lead).cast(pl.Int64),
-            "raw": raw,
-            "n": pl.Series(inner + 1).set(raw.str.len_bytes() == 0, 0),
-        }
-    )
+    lines = int(newlines.sum()) + 2 * (len(chunks) - 1) + (0 if data.endswith(b"\n") else 1)
+    recs = pl.DataFrame({"line": (start + lead).cast(pl.Int64), "raw": raw})
+    return recs, lines if data else 0
+
+
+def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:
+    """The blank-line separated chunks of ``data`` as text (raises when not UTF-8)."""
+    parts = pc.split_pattern(pa.array([data], pa.large_binary()), b"\n\n").flatten()
+    return pl.Series("chunk", parts, dtype=pl.Binary).cast(pl.String)
 
 
 def _noise(recs: pl.DataFrame, result: ReadResult) -> int:
@@ -93,9 +96,9 @@ def _noise(recs: pl.DataFrame, result: ReadResult) -> int:
             pl.DataFrame({"line": [r.line for r in result.rejects]}, schema={"line": pl.Int64}),
         ]
     )
-    rest = recs.join(used, on="line", how="anti").filter(pl.col("n") > 0)
+    rest = recs.join(used, on="line", how="anti").filter(pl.col("raw").str.len_bytes() > 0)
     counts = rest.select(
-        pl.col("n").sum().cast(pl.Int64).alias("n"),
+        (pl.col("raw").str.count_matches("\n", literal=True) + 1).sum().cast(pl.Int64).alias("n"),
         pl.col("raw").str.count_matches(r"(?m)^[ \t]*$").sum().cast(pl.Int64).alias("blank"),
     )
     return int(counts["n"][0] or 0) - int(counts["blank"][0] or 0)
@@ -129,11 +132,10 @@ class EverestReader:
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Group lines into records, read those naming a direction, count the rest as noise."""
-        text = source.text()
-        recs = records(text)
-        result = read_lines(recs.select("line", "raw"), LAYOUT, options, source)
+        recs, lines = records(source.data)
+        result = read_lines(recs, LAYOUT, options, source)
         result.noise = _noise(recs, result)
-        result.lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+        result.lines = lines
         return result
 
 
