@@ -19,6 +19,8 @@ else from the file name. Times are RFC 3339 with a zone. A record's ``line`` is 
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -72,8 +74,8 @@ def records(data: bytes) -> tuple[pl.DataFrame, int]:
     except pl.exceptions.ComputeError:  # not UTF-8: undecodable bytes replaced, as Source.text
         data = data.decode("utf-8", errors="replace").encode()
         chunks = _split(data, pa, pc)
-    body = chunks.str.strip_chars_start("\n")
-    raw = body.str.strip_chars_end()
+    body = _fix(chunks, chunks.str.starts_with("\n"), lambda c: c.str.strip_chars_start("\n"))
+    raw = _fix(body, ~body.str.ends_with("]"), lambda c: c.str.strip_chars_end())
     lead = chunks.str.len_bytes() - body.str.len_bytes()
     newlines = chunks.str.count_matches("\n", literal=True)
     start = (newlines + 2).cum_sum().shift(1, fill_value=0) + 1
@@ -82,9 +84,17 @@ def records(data: bytes) -> tuple[pl.DataFrame, int]:
     return recs, lines if data else 0
 
 
+def _fix(values: pl.Series, where: pl.Series, how: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """``values`` with ``how`` applied to the few rows ``where`` holds (no copy of the rest)."""
+    idx = where.arg_true()
+    return values.clone().scatter(idx, how(values.gather(idx))) if idx.len() else values
+
+
 def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:
     """The blank-line separated chunks of ``data`` as text (raises when not UTF-8)."""
-    parts = pc.split_pattern(pa.array([data], pa.large_binary()), b"\n\n").flatten()
+    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    parts = pc.split_pattern(whole, b"\n\n").flatten()  # ``whole`` shares ``data``: no copy
     return pl.Series("chunk", parts, dtype=pl.Binary).cast(pl.String)
 
 
