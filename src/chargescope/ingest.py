@@ -199,7 +199,7 @@ def _fill_message_type(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _required(df: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
-    """Reject rows that lack a time, a charger or a direction."""
+    """Reject rows that lack a time, a charger or a direction (and drop the rows' raw text)."""
     rejects: list[Reject] = []
     checks = [
         ("message_type", "message type unknown (call or answer?)"),
@@ -207,12 +207,14 @@ def _required(df: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
         ("charger_id", "no charger id"),
         ("direction", "direction unknown (not given, and not inferable from the action)"),
     ]
+    if not df.select(pl.any_horizontal(pl.col(c).is_null() for c, _ in checks).any()).item():
+        return df.drop("raw"), rejects
     for col, reason in checks:
         bad = df.filter(pl.col(col).is_null())
         for line, raw in bad.select("line", "raw").iter_rows():
             rejects.append(Reject(file, int(line or 0), (raw or "")[:2000], reason))
         df = df.filter(pl.col(col).is_not_null())
-    return df, rejects
+    return df.drop("raw"), rejects
 
 
 def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFrame, list[Reject]]:

@@ -74,8 +74,8 @@ def _repair_quotes(frames: pl.DataFrame) -> pl.DataFrame:
 
 def split_frames(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
     """Split rows with raw ``frame`` text; canonicalise ``payload`` of rows given in parts."""
-    whole = raw.filter(pl.col("frame").is_not_null())
-    parts = raw.filter(pl.col("frame").is_null())
+    given = raw["frame"].is_not_null()
+    whole, parts = (raw, raw.clear()) if given.all() else (raw.filter(given), raw.filter(~given))
     out: list[pl.DataFrame] = []
     rejects: list[Reject] = []
     if whole.height:
@@ -104,6 +104,8 @@ def raw_rows(whole: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
 
 def _take(split: pl.DataFrame, file: str, raw_col: str) -> tuple[pl.DataFrame, list[Reject]]:
     """Separate split rows that failed, as rejects carrying their reason."""
+    if split["reason"].null_count() == split.height:
+        return split.drop("reason"), []
     bad = split.filter(pl.col("reason").is_not_null())
     rejects: list[Reject] = []
     for reason, grp in bad.group_by("reason", maintain_order=True):
