@@ -229,7 +229,7 @@ def _decode(
         got = c.sql(
             f"SELECT {', '.join(cols)} FROM (SELECT CASE WHEN json_valid(payload) THEN "
             f"json_extract_string(payload, [{quoted}]) END AS v FROM arrow)"
-        ).pl()
+        ).pl().rechunk()
         c.unregister("arrow")
     return pl.concat([df, got], how="horizontal")
 
@@ -286,9 +286,9 @@ def _payloads(
     is_te = pl.col("action") == "TransactionEvent"
     with _connection(con) as c:
         c.register("arrow", to_duckdb(mv.filter(~is_te).select("frame_id", "action", "payload")))
-        got = c.sql(_READINGS_SQL).pl()
+        got = c.sql(_READINGS_SQL).pl().rechunk()
         c.register("arrow", to_duckdb(mv.filter(is_te).select("frame_id", "payload")))
-        te = c.sql(_TXEVENT_SQL).pl()
+        te = c.sql(_TXEVENT_SQL).pl().rechunk()
         c.unregister("arrow")
     first = (pl.col("frame_id") != pl.col("frame_id").shift()).fill_null(True)
     txe = te.filter(first & pl.col("event_type").is_not_null()).select(_TXEVENT_COLS)
