@@ -10,6 +10,7 @@ from chargescope.readers.base import Reject, rejects_from
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
 # One JSON parse per frame: the first six array elements, then cheap unquoting of the small ones.
+# Elements come back as compact JSON text, so the first character tells their type.
 # Only the frame text goes through DuckDB; the result lines up with the input row by row.
 _SPLIT_SQL = """
 with p as (
@@ -23,12 +24,12 @@ with p as (
 select
     case when j is null then 'not a JSON array'
          when e0 not in ('2', '3', '4') then 'first element is not an OCPP-J message type (2, 3, 4)'
-         when json_type(e1) <> 'VARCHAR' then 'message id is not a string'
-         when e0 = '2' and (json_type(e2) <> 'VARCHAR' or json_type(e3) <> 'OBJECT')
+         when not starts_with(e1, '"') then 'message id is not a string'
+         when e0 = '2' and (not starts_with(e2, '"') or not starts_with(e3, '{'))
               then 'CALL needs [2, id, action, {payload}]'
-         when e0 = '3' and json_type(e2) not in ('OBJECT', 'ARRAY')
+         when e0 = '3' and not (starts_with(e2, '{') or starts_with(e2, '['))
               then 'CALLRESULT needs [3, id, {payload}]'
-         when e0 = '4' and json_type(e2) <> 'VARCHAR'
+         when e0 = '4' and not starts_with(e2, '"')
               then 'CALLERROR needs [4, id, errorCode, errorDescription, {details}]'
     end as reason,
     cast(e0 as TINYINT) as message_type,

@@ -226,10 +226,14 @@ def _decode(
         i += len(ps)
     with _connection(con) as c:
         c.register("arrow", to_duckdb(df.select("payload")))
-        got = c.sql(
-            f"SELECT {', '.join(cols)} FROM (SELECT CASE WHEN json_valid(payload) THEN "
-            f"json_extract_string(payload, [{quoted}]) END AS v FROM arrow)"
-        ).pl().rechunk()
+        got = (
+            c.sql(
+                f"SELECT {', '.join(cols)} FROM (SELECT CASE WHEN json_valid(payload) THEN "
+                f"json_extract_string(payload, [{quoted}]) END AS v FROM arrow)"
+            )
+            .pl()
+            .rechunk()
+        )
         c.unregister("arrow")
     return pl.concat([df, got], how="horizontal")
 
