@@ -103,6 +103,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=HERE.parent / "bench-data")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--layouts", default="", help="comma-separated subset")
+    ap.add_argument(
+        "--ingest-only", action="store_true", help="time ingest alone (no validation, baseline)"
+    )
     args = ap.parse_args()
     data = build_data(
         args.data / f"fleet-{args.chargers}x{args.days:g}-s{args.seed}",
@@ -112,6 +115,9 @@ def main() -> None:
     )
     wanted = set(filter(None, args.layouts.split(",")))
     files = sorted(p for p in data.iterdir() if p.suffix not in (".json", ".parquet"))
+    if args.ingest_only:
+        ingest_only([f for f in files if not wanted or f.stem in wanted], args.repeat)
+        return
     print(
         f"{'layout file':<18}{'frames':>9}{'paired':>8}{'ingest s':>10}{'frames/s':>11}{'MB':>6}"
         f"{'+valid s':>9}{'base s':>8}{'paired':>8}{'MB':>6}{'speedup':>9}"
@@ -131,6 +137,19 @@ def main() -> None:
             flush=True,
         )
     bench_analysis(data, args.repeat)
+
+
+def ingest_only(files: list[Path], repeat: int) -> None:
+    """Time ``ingest`` (no validation) on each file: frames/s and peak memory."""
+    print(f"{'layout file':<18}{'frames':>10}{'ingest s':>10}{'frames/s':>11}{'MB':>7}")
+    for f in files:
+        res = best(RUN_INGEST, repeat, str(f), "0")
+        rate = res["frames"] / res["seconds"]
+        print(
+            f"{f.name:<18}{res['frames']:>10}{res['seconds']:>10.2f}{rate:>11,.0f}"
+            f"{res['rss_mb']:>7.0f}",
+            flush=True,
+        )
 
 
 def bench_analysis(data: Path, repeat: int) -> None:
