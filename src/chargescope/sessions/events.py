@@ -203,9 +203,6 @@ def as_polars(frames: pl.DataFrame | pa.Table) -> pl.DataFrame:
     return frames
 
 
-#: Arrow export without copying strings (DuckDB reads string views).
-NEWEST = pl.CompatLevel.newest()
-
 #: Fields read from answers.
 ANSWER_FIELDS = {k: FIELDS[k] for k in ("status", "auth", "tx_id", "interval", "reason_code")}
 
