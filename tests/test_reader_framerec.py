@@ -10,6 +10,7 @@ import pytest
 from chargescope.ingest import ingest_sources
 from chargescope.readers import detect, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
+from chargescope.readers.framerec import _PREFIX, _PREFIX_COLS, prefix_parts
 from chargescope.writers import get_writer
 from tests.roundtrip import traffic
 
@@ -229,3 +230,26 @@ def test_bare_quoted_charger_ids_may_hold_spaces() -> None:
     assert [(r.line, r.reason) for r in res.rejects] == [
         (3, "two words between time and frame, neither of them a direction")
     ]
+
+
+def test_bare_prefix_split_matches_the_regex() -> None:
+    lines = pl.Series(
+        [
+            '2025-03-03T00:00:07Z CP-1 in [2,"1","Heartbeat",{}]',
+            "2025-03-03T00:00:07 UTC in [2",  # the zone word belongs to the time
+            " 2025-03-03T00:00:07Z a [",  # leading blank
+            "2025-03-03 00:00:07 a b [",  # a space inside the time
+            '2025-03-03T00:00:07Z "C [1]" in [2',  # quoted charger holding a bracket
+            "2025-03-03T00:00:07Z [2,",
+            "2025-03-03T00:00:07Z a b c [2",  # three tokens: not a frame line
+            "garbage",
+            "2025-03-03T00:00:07Z  a [2",  # two spaces
+            "2025-03-03T00:00:07Z\ta [2",  # a tab
+            "1741000000123 a in [3",
+            "2025-03-03T00:00:07.1Z a [",
+            "",
+        ]
+    )
+    expected = lines.str.extract_groups(_PREFIX).struct.unnest()
+    expected.columns = list(_PREFIX_COLS)
+    assert prefix_parts(lines).equals(expected)
