@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from chargescope.duck import cursor, to_duckdb
-from chargescope.readers.base import Reject, rejects_from
+from chargescope.readers.base import Reject, rejects_from, split_by
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
@@ -77,8 +77,7 @@ def _repair_quotes(frames: pl.DataFrame) -> pl.DataFrame:
 
 def split_frames(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
     """Split rows with raw ``frame`` text; canonicalise ``payload`` of rows given in parts."""
-    given = raw["frame"].is_not_null()
-    whole, parts = (raw, raw.clear()) if given.all() else (raw.filter(given), raw.filter(~given))
+    whole, parts = split_by(raw, raw["frame"].is_not_null())
     out: list[pl.DataFrame] = []
     rejects: list[Reject] = []
     if whole.height:

@@ -228,6 +228,13 @@ def conform(df: pl.DataFrame, schema: dict[str, pl.DataType] = RAW_SCHEMA) -> pl
     return df.select(exprs)
 
 
+def split_by(df: pl.DataFrame, mask: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of ``df`` where ``mask`` holds, and the others (no copy when all hold)."""
+    if mask.all():
+        return df, df.clear()
+    return df.filter(mask), df.filter(~mask)
+
+
 def empty_frames() -> pl.DataFrame:
     """An empty raw frame table."""
     return pl.DataFrame(schema=RAW_SCHEMA)

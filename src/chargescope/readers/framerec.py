@@ -31,6 +31,7 @@ from chargescope.readers.base import (
     Sniff,
     Source,
     rejects_from,
+    split_by,
 )
 from chargescope.readers.jsonshape import (
     DIRECTIONS,
@@ -245,13 +246,6 @@ class BareReader:
         if ok["direction"].null_count():
             notes.append("lines without a direction word: direction taken from the action")
         return ok.select("ts", "charger_id", "direction", "frame", "line", "text"), notes
-
-
-def split_by(df: pl.DataFrame, mask: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The rows of ``df`` where ``mask`` holds, and the others (no copy when all hold)."""
-    if mask.all():
-        return df, df.clear()
-    return df.filter(mask), df.filter(~mask)
 
 
 def prefix_parts(text: pl.Series) -> pl.DataFrame:

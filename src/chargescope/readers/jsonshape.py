@@ -756,7 +756,7 @@ def zone_note(text: pl.Series, tz: str | None) -> list[str]:
         return []
     text = text.filter(~text.str.ends_with("Z")).drop_nulls().str.strip_chars()  # Z: the usual
     zoneless = ~text.str.contains(_ZONE) & ~text.str.contains(_EPOCH)
-    return ["times without a zone read as UTC"] if tz is None and zoneless.any() else []
+    return ["times without a zone read as UTC"] if zoneless.any() else []
 
 
 def file_stem(source: Source) -> str:
