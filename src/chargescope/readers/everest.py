@@ -20,14 +20,20 @@ else from the file name. Times are RFC 3339 with a zone. A record's ``line`` is 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import TS, FastPath, LineLayout, read_lines, sniff_layout
+from chargescope.readers.textlog import (
+    TS,
+    FastPath,
+    LineLayout,
+    patch_rows,
+    read_lines,
+    sniff_layout,
+)
 
 _PEERS = r"(?:ChargePoint>CentralSystem|CentralSystem>ChargePoint|ChargingStation>CSMS|CSMS>ChargingStation)"
 
@@ -74,20 +80,14 @@ def records(data: bytes) -> tuple[pl.DataFrame, int]:
     except pl.exceptions.ComputeError:  # not UTF-8: undecodable bytes replaced, as Source.text
         data = data.decode("utf-8", errors="replace").encode()
         chunks = _split(data, pa, pc)
-    body = _fix(chunks, chunks.str.starts_with("\n"), lambda c: c.str.strip_chars_start("\n"))
-    raw = _fix(body, ~body.str.ends_with("]"), lambda c: c.str.strip_chars_end())
+    body = patch_rows(chunks, chunks.str.starts_with("\n"), lambda c: c.str.strip_chars_start("\n"))
+    raw = patch_rows(body, ~body.str.ends_with("]"), lambda c: c.str.strip_chars_end())
     lead = chunks.str.len_bytes() - body.str.len_bytes()
     newlines = chunks.str.count_matches("\n", literal=True)
     start = (newlines + 2).cum_sum().shift(1, fill_value=0) + 1
     lines = int(newlines.sum()) + 2 * (len(chunks) - 1) + (0 if data.endswith(b"\n") else 1)
     recs = pl.DataFrame({"line": (start + lead).cast(pl.Int64), "raw": raw})
     return recs, lines if data else 0
-
-
-def _fix(values: pl.Series, where: pl.Series, how: Callable[[pl.Series], pl.Series]) -> pl.Series:
-    """``values`` with ``how`` applied to the few rows ``where`` holds (no copy of the rest)."""
-    idx = where.arg_true()
-    return values.clone().scatter(idx, how(values.gather(idx))) if idx.len() else values
 
 
 def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:

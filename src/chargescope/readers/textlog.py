@@ -395,13 +395,19 @@ def _fast_frames(
     # the prefix is ASCII up to ``key_from`` and ``off__`` counts characters: no byte slicing
     frame = rows.select(raw.str.slice(pl.col("off__") + fp.key_from))["raw"]
     # the frame starts non-blank; strip only frames that may end blank (most end with "]")
-    odd = (~rows["raw"].str.ends_with("]")).arg_true()
-    if odd.len():
-        frame = frame.scatter(odd, frame.gather(odd).str.strip_chars())
+    frame = patch_rows(frame, ~rows["raw"].str.ends_with("]"), lambda f: f.str.strip_chars())
     frames = rows.select("ts", "charger", "direction", frame.alias("frame"), "line")
     if layout.frame_prefix is not None and len(layout.frame_prefix) > 1:
         frames = frames.filter(pl.col("frame").str.starts_with(layout.frame_prefix))
     return frames, done
+
+
+def patch_rows(
+    values: pl.Series, where: pl.Series, how: Callable[[pl.Series], pl.Series]
+) -> pl.Series:
+    """``values`` with ``how`` applied to the few rows ``where`` holds (no copy of the rest)."""
+    idx = where.arg_true()
+    return values.clone().scatter(idx, how(values.gather(idx))) if idx.len() else values
 
 
 def _key_text(key: bytes, ends_at_frame: bool) -> str | None:
