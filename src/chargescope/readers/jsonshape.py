@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+import duckdb
 import orjson
 import polars as pl
 
@@ -418,18 +419,89 @@ def _read_ndjson(data: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
 def _load_lines_fast(
     data: bytes, file: str, schema: dict[str, pl.DataType]
 ) -> tuple[pl.DataFrame, list[Reject], int]:
-    """JSON lines: one polars pass when every line decodes, else line by line."""
+    """JSON lines: one DuckDB pass when every line decodes, else line by line."""
+    return _load_lines(split_lines(data), file, schema)
+
+
+def _json_path(*keys: str) -> str | None:
+    """The JSONPath of nested ``keys`` (None for a key DuckDB's path syntax cannot quote)."""
+    if any('"' in k or "\\" in k or "'" in k for k in keys):
+        return None
+    return "$" + "".join(f'."{k}"' for k in keys)
+
+
+def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame | None:
+    """Every line read with ``schema`` in one DuckDB pass (as text, nested values as JSON text,
+    like ``_read_ndjson``); None when some line is not a JSON object of that shape.
+
+    Rows whose fields (or a nested object's fields) all come back empty are checked again:
+    a line that is not an object, or a nested key holding something else, reads so too.
+    """
+    # one (column, nested field or None) per extracted value
+    fields: list[tuple[str, str | None]] = []
+    for key, dtype in schema.items():
+        subs: list[str | None] = (
+            [f.name for f in dtype.fields] if isinstance(dtype, pl.Struct) else [None]
+        )
+        fields += [(key, sub) for sub in subs]
+    paths = [_json_path(k) if f is None else _json_path(k, f) for k, f in fields]
+    structs = {k: _json_path(k) for k, d in schema.items() if isinstance(d, pl.Struct)}
+    if not lines.height or None in paths or None in structs.values():
+        return None
+    quoted = ", ".join(f"'{p}'" for p in paths)
     try:
-        rows = _read_ndjson(data, schema)
-    except pl.exceptions.PolarsError:
-        return _load_lines(split_lines(data), file, schema)
-    if data.count(b"\n") + (not data.endswith(b"\n")) == rows.height:
-        numbers = pl.int_range(1, rows.height + 1, dtype=pl.Int64, eager=True)
-    else:  # blank lines were skipped: count them back in
-        numbers = split_lines(data)["line"]
-    if numbers.len() != rows.height:
-        return _load_lines(split_lines(data), file, schema)
-    return rows.with_columns(numbers.alias("line")), [], rows.height
+        with cursor() as con:
+            con.register("lines", to_duckdb(lines.select("text")))
+            got = con.sql(f"select json_extract_string(text, [{quoted}]) as v from lines").pl()
+    except (
+        duckdb.Error,
+        UnicodeDecodeError,
+    ):  # a line that is not JSON (its message may not decode)
+        return None
+    names = [f"c{i}" for i in range(len(fields))]
+    cols = got["v"].list.to_struct(fields=names).struct.unnest()
+    empty = pl.all_horizontal(pl.col(c).is_null() for c in names)
+    for key in structs:
+        empty = empty | pl.all_horizontal(
+            pl.col(c).is_null() for c, (k, _) in zip(names, fields, strict=True) if k == key
+        )
+    suspect = cols.select(empty.alias("e"))["e"].arg_true()
+    objects = _objects(lines["text"].gather(suspect), list(structs.values()))
+    if objects is None:
+        return None
+    out: list[pl.Series] = []
+    for key in schema:
+        if key not in structs:
+            out.append(cols[names[fields.index((key, None))]].alias(key))
+            continue
+        inner = cols.select(
+            pl.struct(
+                pl.col(c).alias(str(f)) for c, (k, f) in zip(names, fields, strict=True) if k == key
+            )
+        ).to_series()
+        there = pl.repeat(True, lines.height, eager=True).scatter(suspect, objects[structs[key]])
+        out.append(pl.select(pl.when(there).then(inner)).to_series().alias(key))
+    return pl.DataFrame(out)
+
+
+def _objects(texts: pl.Series, paths: list[str | None]) -> dict[str | None, pl.Series] | None:
+    """For a few lines: whether each nested key holds an object (None when a line is not an
+    object, or a nested key holds anything but an object or null)."""
+    if not texts.len():
+        return {p: pl.Series([], dtype=pl.Boolean) for p in paths}
+    kinds = "".join(f", json_type(text, '{p}') as k{i}" for i, p in enumerate(paths))
+    with cursor() as con:
+        con.register("t", to_duckdb(pl.DataFrame({"text": texts})))
+        got = con.sql(f"select json_type(text) as kind{kinds} from t").pl()
+    if not (got["kind"] == "OBJECT").all():
+        return None
+    out: dict[str | None, pl.Series] = {}
+    for i, p in enumerate(paths):
+        kind = got[f"k{i}"]
+        if not (kind.is_null() | kind.is_in(["OBJECT", "NULL"])).all():
+            return None
+        out[p] = (kind == "OBJECT").fill_null(False)
+    return out
 
 
 def split_lines(data: bytes) -> pl.DataFrame:
@@ -478,13 +550,9 @@ def _load_lines(
     lines: pl.DataFrame, file: str, schema: dict[str, pl.DataType]
 ) -> tuple[pl.DataFrame, list[Reject], int]:
     """Decode the lines; when some are broken, check each (DuckDB) and reject those (orjson)."""
-    try:
-        rows = _read_ndjson(lines["text"].str.join("\n")[0].encode(), schema)
-    except pl.exceptions.PolarsError:
-        pass
-    else:
-        if rows.height == lines.height:
-            return rows.with_columns(lines["line"]), [], lines.height
+    rows = _duck_rows(lines, schema)
+    if rows is not None:
+        return rows.with_columns(lines["line"]), [], lines.height
     with cursor() as con:
         con.register("lines", to_duckdb(lines))
         kinds = pl.from_arrow(con.sql(_VALID_SQL).to_arrow_table())
