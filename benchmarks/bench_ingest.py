@@ -114,7 +114,7 @@ def main() -> None:
         args.seed,
     )
     wanted = set(filter(None, args.layouts.split(",")))
-    files = sorted(p for p in data.iterdir() if p.suffix not in (".json", ".parquet"))
+    files = sorted(p for p in data.iterdir() if p.name not in ("truth.json", "frames.parquet"))
     if args.ingest_only:
         ingest_only([f for f in files if not wanted or f.stem in wanted], args.repeat)
         return
