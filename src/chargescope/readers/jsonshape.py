@@ -622,11 +622,12 @@ def _document_lines(
     remains (the document's skeleton) is valid JSON whose record list is exactly those zeros,
     the lines are the records.
     """
-    lines = split_lines(data)
-    stripped = pl.col("text").str.strip_chars()
-    comma = stripped.str.ends_with(",")
-    body = pl.when(comma).then(stripped.str.strip_suffix(",").str.strip_chars()).otherwise(stripped)
-    lines = lines.with_columns(body.alias("record"), comma.alias("comma"))
+    lines = split_lines(data).with_columns(pl.col("text").str.strip_chars().alias("record"))
+    comma = pl.col("record").str.ends_with(",")
+    body = pl.when(comma).then(pl.col("record").str.head(-1).str.strip_chars_end())
+    lines = lines.with_columns(
+        body.otherwise(pl.col("record")).alias("record"), comma.alias("comma")
+    )
     is_record = pl.col("record").str.starts_with("{") & pl.col("record").str.ends_with("}")
     zero = pl.when(pl.col("comma")).then(pl.lit("0,")).otherwise(pl.lit("0"))
     skeleton = lines.select(pl.when(is_record).then(zero).otherwise(pl.col("text")))[:, 0]
