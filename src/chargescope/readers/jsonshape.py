@@ -639,7 +639,7 @@ def _document_lines(
     except orjson.JSONDecodeError:
         return None
     found, top, _ = unwrap(doc)
-    if found is None or len(found) != records.height or any(v != 0 for v in found):
+    if found is None or len(found) != records.height or found.count(0) != len(found):
         return None
     p.top.update(top)
     return _load_lines(records.select("line", pl.col("record").alias("text")), file, schema)
