@@ -344,7 +344,7 @@ def load(source: Source, nested: str | None = None) -> Loaded:
     elif p.container == "array-lines":
         got = _load_lines(_array_lines(data), source.name, schema)
     else:
-        got = _load_lines_fast(data, source.name, schema)
+        got = _load_lines(split_lines(data), source.name, schema)
     rows, rejects, records = got
     if nested:
         rows, more = _unnest(rows, nested, source.name)
@@ -414,13 +414,6 @@ def _read_ndjson(data: bytes, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     if not data or data.isspace():
         return pl.DataFrame(schema=schema)
     return pl.read_ndjson(io.BytesIO(data), schema=schema)
-
-
-def _load_lines_fast(
-    data: bytes, file: str, schema: dict[str, pl.DataType]
-) -> tuple[pl.DataFrame, list[Reject], int]:
-    """JSON lines: one DuckDB pass when every line decodes, else line by line."""
-    return _load_lines(split_lines(data), file, schema)
 
 
 def _json_path(*keys: str) -> str | None:
