@@ -9,21 +9,23 @@ from chargescope.readers.base import Reject, rejects_from, split_by
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
-# One JSON parse per frame: the first six array elements, then cheap unquoting of the small ones.
-# Elements come back as compact JSON text, so the first character tells their type.
-# Only the frame text goes through DuckDB; the result lines up with the input row by row.
+# One JSON parse per frame: the first five array elements, then cheap unquoting of the small ones
+# (``try`` gives NULL for text that is not JSON, and a non-array gives NULL elements; only those
+# rare rows are parsed again to say why). Elements come back as compact JSON text, so the first
+# character tells their type. Only the frame text goes through DuckDB; the result lines up with
+# the input row by row.
 _SPLIT_SQL = """
 with p as (
-    select case when json_valid(frame) and json_type(frame) = 'ARRAY'
-                then json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]', '$[5]'])
-           end as j
+    select frame, try(json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]'])) as j
     from raw
 ), q as (
-    select j, j[1] as e0, j[2] as e1, j[3] as e2, j[4] as e3, j[5] as e4 from p
+    select frame, j, j[1] as e0, j[2] as e1, j[3] as e2, j[4] as e3, j[5] as e4 from p
 )
 select
-    case when j is null then 'not a JSON array'
-         when e0 not in ('2', '3', '4') then 'first element is not an OCPP-J message type (2, 3, 4)'
+    case when j is null then 'not valid JSON'
+         when e0 is null and json_type(frame) <> 'ARRAY' then 'not a JSON array'
+         when e0 is null or e0 not in ('2', '3', '4')
+              then 'first element is not an OCPP-J message type (2, 3, 4)'
          when not starts_with(e1, '"') then 'message id is not a string'
          when e0 = '2' and (not starts_with(e2, '"') or not starts_with(e3, '{'))
               then 'CALL needs [2, id, action, {payload}]'
@@ -44,11 +46,11 @@ from q
 _SPLIT_COLS = ("message_type", "unique_id", "payload", "error_code", "error_description")
 
 _PAYLOAD_SQL = """
+with p as (select payload, try(json(payload)) as j from raw)
 select
-    case when payload is null then '{}' when json_valid(payload) then json(payload) end as payload,
-    case when payload is not null and not json_valid(payload)
-         then 'payload is not valid JSON' end as reason
-from raw
+    case when payload is null then '{}' else j end as payload,
+    case when payload is not null and j is null then 'payload is not valid JSON' end as reason
+from p
 """
 
 
