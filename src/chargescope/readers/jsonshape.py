@@ -615,16 +615,17 @@ def _document_lines(
     remains (the document's skeleton) is valid JSON whose record list is exactly those zeros,
     the lines are the records.
     """
-    lines = split_lines(data).with_columns(pl.col("text").str.strip_chars().alias("record"))
-    comma = pl.col("record").str.ends_with(",")
-    body = pl.when(comma).then(pl.col("record").str.head(-1).str.strip_chars_end())
-    lines = lines.with_columns(
-        body.otherwise(pl.col("record")).alias("record"), comma.alias("comma")
-    )
-    is_record = pl.col("record").str.starts_with("{") & pl.col("record").str.ends_with("}")
+    lines = split_lines(data)
+    text = pl.col("text")
+    if lines.select((text.str.ends_with(" ") | text.str.ends_with("\t")).any()).item():
+        lines = lines.with_columns(text.str.strip_chars_end())  # rare: trailing blanks
+    # leading blanks stay: DuckDB reads JSON with them, and copying 100s of MB costs more
+    comma = text.str.ends_with(",")
+    is_record = text.str.contains(r"^\s*\{") & (text.str.ends_with("},") | text.str.ends_with("}"))
+    lines = lines.with_columns(comma.alias("comma"), is_record.alias("is_record"))
     zero = pl.when(pl.col("comma")).then(pl.lit("0,")).otherwise(pl.lit("0"))
-    skeleton = lines.select(pl.when(is_record).then(zero).otherwise(pl.col("text")))[:, 0]
-    records = lines.filter(is_record)
+    skeleton = lines.select(pl.when("is_record").then(zero).otherwise(text))[:, 0]
+    records = lines.filter("is_record")
     if records.height < 2 or records.height == lines.height:
         return None
     try:
@@ -635,7 +636,7 @@ def _document_lines(
     if found is None or len(found) != records.height or found.count(0) != len(found):
         return None
     p.top.update(top)
-    return _load_lines(records.select("line", pl.col("record").alias("text")), file, schema)
+    return _load_lines(records.select("line", text.str.strip_suffix(",")), file, schema)
 
 
 def _load_document(
