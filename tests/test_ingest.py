@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from chargescope.errors import EmptyInputError, UnknownLayoutError
+from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
 from chargescope.ingest import ingest, ingest_sources
 from chargescope.readers.base import Source
 from tests.conftest import REFERENCE, stream_csv
@@ -76,6 +76,30 @@ def test_gzip_zip_and_directories_merge_by_time(tmp_path: Path) -> None:
     assert [f.path.endswith(("a.csv.gz", "b.zip!inner/b.csv")) for f in merged.files] == [
         True,
         True,
+    ]
+
+
+def test_every_path_is_checked_before_any_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = tmp_path / "a.csv"
+    good.write_bytes(stream_csv(REFERENCE))
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    with pytest.raises(InputError, match="nope.csv: no such file"):
+        ingest([str(good), str(tmp_path / "nope.csv")])
+    assert reads == []
+
+
+def test_an_empty_file_beside_others_is_listed_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes(stream_csv(REFERENCE))
+    (tmp_path / "b.log").write_bytes(b"")
+    got = ingest([str(tmp_path)])
+    assert got.frames.height == len(REFERENCE)
+    assert [(Path(f.path).name, f.layout, f.notes) for f in got.files] == [
+        ("a.csv", "stream", []),
+        ("b.log", "-", ["empty file"]),
     ]
 
 

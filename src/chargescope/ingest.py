@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from chargescope.protocol.schemas import validate
 from chargescope.protocol.versions import detect_versions
 from chargescope.readers import detect, get_reader
 from chargescope.readers.base import RAW_SCHEMA, ReadOptions, ReadResult, Reject, Source, conform
-from chargescope.readers.source import open_sources
+from chargescope.readers.source import input_files, read_sources
 
 _EVSE_ID = r'"evse"\s*:\s*\{[^{}]*?"id"\s*:\s*(\d+)'
 _EVSE_ID_FLAT = r'"evseId"\s*:\s*(\d+)'
@@ -295,27 +295,29 @@ def finish(df: pl.DataFrame, check_schemas: bool) -> pl.DataFrame:
 
 
 def ingest_sources(
-    sources: list[Source],
+    sources: Iterable[Source],
     *,
     layout: str | None = None,
     options: ReadOptions | None = None,
     check_schemas: bool = True,
     progress: Progress | None = None,
+    total: int = 0,
 ) -> Ingest:
-    """Read, normalize, merge, pair and validate every source."""
+    """Read, normalize, merge, pair and validate every source (``total``: how many are
+    expected, for ``progress``). Each source is let go once read, so only one file's bytes
+    are held at a time."""
     options = options or ReadOptions()
-    if not sources or all(_blank(s.data) for s in sources):
-        names = ", ".join(s.name for s in sources) or "the input"
-        raise EmptyInputError(f"{names}: empty input, no log lines to read")
-    parts, rejects, files, conns = [], [], [], []
+    parts, rejects, files, conns, names = [], [], [], [], []
     for i, source in enumerate(sources):
         if progress:
-            progress(source.name, i, len(sources))
+            progress(source.name, i, max(total, i + 1))
+        names.append(source.name)
         if _blank(source.data):
             files.append(FileSummary(source.name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
             continue
         result, summary = read_source(source, layout, options)
-        part, rej = normalize_source(result, i, source.name)
+        del source  # the reader kept what it needs
+        part, rej = normalize_source(result, i, summary.path)
         summary.notes = list(result.notes)
         summary.frames = part.height
         summary.rejects += len(rej)
@@ -325,9 +327,13 @@ def ingest_sources(
         if result.connections is not None and result.connections.height:
             conns.append(
                 conform(result.connections, CONN_SCHEMA).with_columns(
-                    pl.lit(source.name).alias("file")
+                    pl.lit(summary.path).alias("file")
                 )
             )
+    if not parts:
+        raise EmptyInputError(
+            f"{', '.join(names) or 'the input'}: empty input, no log lines to read"
+        )
     table, dropped = build_table(parts)
     connections = (
         pl.concat(conns).sort(["charger_id", "ts"])
@@ -346,10 +352,12 @@ def ingest(
     progress: Progress | None = None,
 ) -> Ingest:
     """Read every path (files, directories, archives, ``-``) into one frame table."""
+    files = input_files(paths)
     return ingest_sources(
-        open_sources(paths),
+        read_sources(files),
         layout=layout,
         options=options,
         check_schemas=check_schemas,
         progress=progress,
+        total=len(files),
     )

@@ -49,17 +49,27 @@ def _files(path: Path) -> Iterator[Path]:
         raise InputError(f"{path}: no such file or directory")
 
 
+def input_files(paths: list[str]) -> list[str]:
+    """Every file ``paths`` name, directories expanded (``-`` kept): all checked before any read."""
+    files: list[str] = []
+    for p in paths:
+        files += [p] if p == "-" else [str(f) for f in _files(Path(p))]
+    return files
+
+
+def read_sources(files: list[str]) -> Iterator[Source]:
+    """The sources of each file, read one file at a time (so a done file's bytes can go)."""
+    for f in files:
+        if f == "-":
+            yield from _decompress("<stdin>", sys.stdin.buffer.read())
+            continue
+        try:
+            data = Path(f).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{f}: cannot read ({exc.strerror})") from exc
+        yield from _decompress(f, data)
+
+
 def open_sources(paths: list[str]) -> list[Source]:
     """Read every input path into sources; ``-`` reads standard input."""
-    sources: list[Source] = []
-    for p in paths:
-        if p == "-":
-            sources.extend(_decompress("<stdin>", sys.stdin.buffer.read()))
-            continue
-        for f in _files(Path(p)):
-            try:
-                data = f.read_bytes()
-            except OSError as exc:
-                raise InputError(f"{f}: cannot read ({exc.strerror})") from exc
-            sources.extend(_decompress(str(f), data))
-    return sources
+    return list(read_sources(input_files(paths)))
