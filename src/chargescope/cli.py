@@ -203,9 +203,9 @@ def ingest(
 def explain_detection(paths: list[str], options: ReadOptions) -> None:
     """Print each source's detection decision."""
     from chargescope.readers import detect
-    from chargescope.readers.source import open_sources
+    from chargescope.readers.source import input_files, read_sources
 
-    for source in open_sources(paths):
+    for source in read_sources(input_files(paths)):
         try:
             det = detect(source, options)
             err.print(f"{source.name}: {det.explain()}", highlight=False, markup=False)

@@ -69,7 +69,3 @@ def read_sources(files: list[str]) -> Iterator[Source]:
             raise InputError(f"{f}: cannot read ({exc.strerror})") from exc
         yield from _decompress(f, data)
 
-
-def open_sources(paths: list[str]) -> list[Source]:
-    """Read every input path into sources; ``-`` reads standard input."""
-    return list(read_sources(input_files(paths)))
