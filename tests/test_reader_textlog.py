@@ -351,6 +351,17 @@ def test_everest_charger_banner() -> None:
     assert result.frames["charger_id"].unique().to_list() == ["CP 42"]
 
 
+def test_everest_a_payload_is_never_a_banner() -> None:
+    said = (
+        "2025-01-01T10:00:03.000Z: ChargePoint>CentralSystem DataTransfer\n"
+        '[2, "19228", "DataTransfer", {"vendorId": "x", "data": "chargerId: CP-OTHER"}]\n'
+    )
+    text = "2025-01-01T09:59:59.000Z: SYS> ChargePointId: CP 42 \n\n\n" + EVEREST + "\n" + said
+    result = read("everest", text)
+    assert result.frames["charger_id"].unique().to_list() == ["CP 42"]
+    assert result.frames["frame"][-1].startswith('[2, "19228"')
+
+
 # --- noise, empty and broken input ------------------------------------------------------------
 
 

@@ -68,4 +68,3 @@ def read_sources(files: list[str]) -> Iterator[Source]:
         except OSError as exc:
             raise InputError(f"{f}: cannot read ({exc.strerror})") from exc
         yield from _decompress(f, data)
-

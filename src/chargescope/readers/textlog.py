@@ -267,10 +267,12 @@ def _chargers(
     lines: pl.DataFrame, rows: pl.DataFrame, layout: LineLayout, source: Source, notes: list[str]
 ) -> pl.DataFrame:
     """Fill ``charger_id`` from the line (``charger``), else the nearest banner above, else the
-    file stem."""
+    file stem. Banners are looked for only on lines that are not frames (a payload's text
+    is never a banner)."""
     if layout.charger_banner is not None:
+        others = lines.filter(~pl.col("line").is_in(rows["line"].implode()))
         banners = (
-            lines.filter(pl.col("raw").str.contains(layout.charger_banner))
+            others.filter(pl.col("raw").str.contains(layout.charger_banner))
             .select(
                 "line",
                 pl.col("raw")
