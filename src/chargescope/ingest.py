@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from chargescope import columnar
 from chargescope.errors import EmptyInputError
 from chargescope.model.envelope import split_frames
 from chargescope.model.pairing import pair, pairing_counts
@@ -274,7 +275,9 @@ def build_table(parts: list[pl.DataFrame]) -> tuple[pl.DataFrame, int]:
         pl.col("message_type").replace_strict(
             {2: "CALL", 3: "CALLRESULT", 4: "CALLERROR"}, return_dtype=pl.String
         ),
-    ).with_columns(_connector_expr())
+    )
+    conn = columnar.select(df.select("connector_id", "message_type", "payload"), _connector_expr())
+    df = df.with_columns(conn.to_series())
     df, dropped = _dedupe(df)
     df = _by_charger_and_time(df).with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_id")

@@ -38,6 +38,7 @@ from pathlib import PurePath
 
 import polars as pl
 
+from chargescope import columnar
 from chargescope.errors import ConfigError
 from chargescope.readers.base import (
     Match,
@@ -377,8 +378,9 @@ def _fast_frames(
         .str.strptime(pl.Datetime("ms"), fp.ts_format, strict=False, cache=False)
         .alias("ts")
     )
-    cand = (
-        lines.with_row_index("idx__")
+    cand = columnar.query(
+        lines.lazy()
+        .with_row_index("idx__")
         .filter(raw.str.contains(fp.head))
         .select("idx__", "line", "raw", key.alias("key__"), naive)
         .filter(pl.col("key__").is_not_null() & pl.col("ts").is_not_null())
@@ -395,7 +397,10 @@ def _fast_frames(
     rows = rows.with_columns(ts.cast(UTC_MS).alias("ts")).filter(pl.col("ts").is_not_null())
     done = pl.repeat(False, lines.height, eager=True).scatter(rows["idx__"], True)
     # the prefix is ASCII up to ``key_from`` and ``off__`` counts characters: no byte slicing
-    frame = rows.select(raw.str.slice(pl.col("off__") + fp.key_from))["raw"]
+    frame = columnar.select(
+        rows.select("raw", "off__"), raw.str.slice(pl.col("off__") + fp.key_from)
+    )
+    frame = frame["raw"]
     # the frame starts non-blank; strip only frames that may end blank (most end with "]")
     frame = patch_rows(frame, ~rows["raw"].str.ends_with("]"), lambda f: f.str.strip_chars())
     frames = rows.select("ts", "charger", "direction", frame.alias("frame"), "line")
