@@ -24,3 +24,8 @@ def with_columns(df: pl.DataFrame, *exprs: Any) -> pl.DataFrame:
 def query(lf: pl.LazyFrame) -> pl.DataFrame:
     """A lazy query's result, rows spread over every core."""
     return lf.collect(engine="streaming")
+
+
+def column(df: pl.DataFrame, expr: pl.Expr) -> pl.Series:
+    """The one column ``expr`` makes of ``df``, rows spread over every core."""
+    return select(df, expr).to_series()

@@ -276,8 +276,8 @@ def build_table(parts: list[pl.DataFrame]) -> tuple[pl.DataFrame, int]:
             {2: "CALL", 3: "CALLRESULT", 4: "CALLERROR"}, return_dtype=pl.String
         ),
     )
-    conn = columnar.select(df.select("connector_id", "message_type", "payload"), _connector_expr())
-    df = df.with_columns(conn.to_series())
+    conn = columnar.column(df.select("connector_id", "message_type", "payload"), _connector_expr())
+    df = df.with_columns(conn)
     df, dropped = _dedupe(df)
     df = _by_charger_and_time(df).with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_id")

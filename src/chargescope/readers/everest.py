@@ -84,8 +84,7 @@ def records(data: bytes) -> tuple[pl.DataFrame, int]:
     body = patch_rows(chunks, chunks.str.starts_with("\n"), lambda c: c.str.strip_chars_start("\n"))
     raw = patch_rows(body, ~body.str.ends_with("]"), lambda c: c.str.strip_chars_end())
     lead = chunks.str.len_bytes() - body.str.len_bytes()
-    newlines = columnar.select(chunks.to_frame(), pl.first().str.count_matches("\n", literal=True))
-    newlines = newlines.to_series()
+    newlines = columnar.column(chunks.to_frame(), pl.first().str.count_matches("\n", literal=True))
     start = (newlines + 2).cum_sum().shift(1, fill_value=0) + 1
     lines = int(newlines.sum()) + 2 * (len(chunks) - 1) + (0 if data.endswith(b"\n") else 1)
     recs = pl.DataFrame({"line": (start + lead).cast(pl.Int64), "raw": raw})
