@@ -143,6 +143,8 @@ def _answer_actions(df: pl.DataFrame) -> pl.DataFrame:
 
 def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
     """Infer a missing direction from the action (who sends it), for calls and answers."""
+    if not df["direction"].null_count():
+        return df
     sender_is_charger = pl.col("action").is_in(list(CHARGER_ACTIONS))
     call_dir = pl.when(sender_is_charger).then(pl.lit(TO_CSMS)).otherwise(pl.lit(TO_CHARGER))
     answer_dir = pl.when(sender_is_charger).then(pl.lit(TO_CHARGER)).otherwise(pl.lit(TO_CSMS))
@@ -184,6 +186,8 @@ def _check_direction(df: pl.DataFrame, convention: str, notes: list[str]) -> pl.
 
 def _fill_message_type(df: pl.DataFrame) -> pl.DataFrame:
     """For rows given as parts without a kind: a call when it travels the way its action is sent."""
+    if not df["message_type"].null_count():
+        return df
     sender = (
         pl.when(pl.col("action").is_in(list(CHARGER_ACTIONS)))
         .then(pl.lit(TO_CSMS))
