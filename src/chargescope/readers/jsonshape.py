@@ -38,6 +38,7 @@ import duckdb
 import orjson
 import polars as pl
 
+from chargescope import columnar
 from chargescope.duck import cursor, to_duckdb
 from chargescope.readers.base import (
     DIRECTION_WORDS,
@@ -519,7 +520,7 @@ def split_lines(data: bytes) -> pl.DataFrame:
     except pl.exceptions.NoDataError:  # nothing but a byte-order mark
         return empty
     text = text.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line"))
-    blank = text["text"].str.contains(r"^\s*$").fill_null(True)
+    blank = columnar.column(text, pl.col("text").str.contains(r"^\s*$").fill_null(True))
     return text.filter(~blank) if blank.any() else text
 
 
@@ -622,7 +623,7 @@ def _document_lines(
     # leading blanks stay: DuckDB reads JSON with them, and copying 100s of MB costs more
     comma = text.str.ends_with(",")
     is_record = text.str.contains(r"^\s*\{") & (text.str.ends_with("},") | text.str.ends_with("}"))
-    lines = lines.with_columns(comma.alias("comma"), is_record.alias("is_record"))
+    lines = columnar.with_columns(lines, comma.alias("comma"), is_record.alias("is_record"))
     zero = pl.when(pl.col("comma")).then(pl.lit("0,")).otherwise(pl.lit("0"))
     skeleton = lines.select(pl.when("is_record").then(zero).otherwise(text))[:, 0]
     records = lines.filter("is_record")
@@ -636,7 +637,8 @@ def _document_lines(
     if found is None or len(found) != records.height or found.count(0) != len(found):
         return None
     p.top.update(top)
-    return _load_lines(records.select("line", text.str.strip_suffix(",")), file, schema)
+    records = columnar.select(records, "line", text.str.strip_suffix(","))
+    return _load_lines(records, file, schema)
 
 
 def _load_document(
