@@ -443,17 +443,18 @@ def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFr
     if not lines.height or None in paths or None in structs.values():
         return None
     quoted = ", ".join(f"'{p}'" for p in paths)
+    names = [f"c{i}" for i in range(len(fields))]
+    flat = ", ".join(f"v[{i + 1}] as {n}" for i, n in enumerate(names))
+    sql = f"select {flat} from (select json_extract_string(text, [{quoted}]) as v from lines)"
     try:
         with cursor() as con:
             con.register("lines", to_duckdb(lines.select("text")))
-            got = con.sql(f"select json_extract_string(text, [{quoted}]) as v from lines").pl()
+            cols = con.sql(sql).pl()
     except (
         duckdb.Error,
         UnicodeDecodeError,
     ):  # a line that is not JSON (its message may not decode)
         return None
-    names = [f"c{i}" for i in range(len(fields))]
-    cols = got["v"].list.to_struct(fields=names).struct.unnest()
     empty = pl.all_horizontal(pl.col(c).is_null() for c in names)
     for key in structs:
         empty = empty | pl.all_horizontal(
