@@ -2,14 +2,18 @@
 
 import gzip
 import io
+import random
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
-from chargescope.ingest import ingest, ingest_sources
+from chargescope.ingest import _by_charger_and_time, ingest, ingest_sources
 from chargescope.readers.base import Source
 from tests.conftest import REFERENCE, stream_csv
 
@@ -155,3 +159,30 @@ def test_broken_csv_quoting_loses_only_the_broken_row() -> None:
     result = ingest_sources([Source("broken.csv", data)])
     assert result.frames.height == 4
     assert [r.line for r in result.rejects] == [4]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["CP-2", "CP-1", "CP-10"]), st.integers(0, 6), st.integers(0, 1)),
+        max_size=40,
+    ),
+    shuffle=st.randoms(use_true_random=False),
+    in_source_order=st.booleans(),
+)
+def test_sorting_by_charger_and_time_matches_a_full_sort(
+    rows: list[tuple[str, int, int]], shuffle: random.Random, in_source_order: bool
+) -> None:
+    ordered = sorted(enumerate(rows), key=lambda r: r[1][2])  # by source, then line
+    df = pl.DataFrame(
+        {
+            "charger_id": [r[0] for _, r in ordered],
+            "ts": [datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=r[1]) for _, r in ordered],
+            "src": pl.Series([r[2] for _, r in ordered], dtype=pl.Int32),
+            "seq": [i for i, _ in ordered],
+        }
+    )
+    if not in_source_order:
+        df = df.sample(fraction=1.0, shuffle=True, seed=shuffle.randint(0, 1000))
+    want = df.sort(["charger_id", "ts", "src", "seq"])
+    assert _by_charger_and_time(df).equals(want)
