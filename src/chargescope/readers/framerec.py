@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from chargescope import columnar
 from chargescope.readers import register
 from chargescope.readers.base import (
     Match,
@@ -172,11 +173,12 @@ class BareReader:
         """Every matching line is a frame; frame-looking lines that do not fit are rejects."""
         lines = split_lines(source.data.removeprefix(b"\xef\xbb\xbf"))
         parts = prefix_parts(lines["text"])
-        df = pl.concat([lines, parts], how="horizontal").with_columns(
-            pl.col("text").str.slice(pl.col("prefix").str.len_chars()).alias("frame")
+        df = columnar.with_columns(
+            pl.concat([lines, parts], how="horizontal"),
+            pl.col("text").str.slice(pl.col("prefix").str.len_chars()).alias("frame"),
         )
-        is_frame = df.select(pl.col("frame").str.contains(_FRAME_START).fill_null(False))
-        ok, rest = split_by(df, is_frame.to_series())
+        is_frame = columnar.column(df, pl.col("frame").str.contains(_FRAME_START).fill_null(False))
+        ok, rest = split_by(df, is_frame)
         suspicious = rest.filter(pl.col("text").str.contains(_LOOKS_LIKE))
         rejects = rejects_from(
             source.name,
@@ -267,9 +269,12 @@ def prefix_parts(text: pl.Series) -> pl.DataFrame:
     one = pl.col("f3").is_null() & (pl.col("f2") == "") & plain("f1")
     none = pl.col("f2").is_null() & (pl.col("f1") == "")
     shape = pl.when(two).then(2).when(one).then(1).when(none).then(0)
-    sp = sp.with_columns(pl.when(pl.col("f0").str.contains(_TS_FIELD)).then(shape).alias("tokens"))
+    sp = columnar.with_columns(
+        sp, pl.when(pl.col("f0").str.contains(_TS_FIELD)).then(shape).alias("tokens")
+    )
     fast = pl.col("tokens").is_not_null()
-    got = sp.select(
+    got = columnar.select(
+        sp,
         pl.when(fast).then("head").alias("prefix"),
         pl.when(fast).then("f0").alias("ts_text"),
         pl.when(pl.col("tokens") > 0).then("f1").alias("t1"),
