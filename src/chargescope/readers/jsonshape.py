@@ -895,7 +895,8 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
     flip = pl.col("call_dir").replace_strict(
         {TO_CSMS: TO_CHARGER, TO_CHARGER: TO_CSMS}, default=None, return_dtype=pl.String
     )
-    return base.select(
+    return columnar.select(
+        base,
         "line",
         "rec",
         "ts",
@@ -954,7 +955,8 @@ def _errors(base: pl.DataFrame) -> pl.DataFrame:
 
 def _frame_records(loaded: Loaded, source: Source) -> tuple[pl.DataFrame, str | None]:
     """Frame records as raw frame rows (the frame text as given; split later)."""
-    frames = loaded.rows.select(
+    frames = columnar.select(
+        loaded.rows,
         "line",
         "rec",
         "ts",
