@@ -29,7 +29,7 @@ from chargescope.readers.base import (
     direction_expr,
     empty_frames,
 )
-from chargescope.readers.tabular import newest_first
+from chargescope.readers.tabular import newest_first, read_csv_counting
 from chargescope.readers.times import parse_times
 
 #: What a mapped column can be; the keys ``--columns`` accepts.
@@ -162,14 +162,7 @@ def load_rows(source: Source, hdr: Header) -> pl.DataFrame:
     body = source.data.removeprefix(_BOM)[hdr.offset :]
     width = len(hdr.names)
     try:
-        df = pl.read_csv(
-            body,
-            separator=hdr.delim,
-            infer_schema=False,
-            quote_char='"',
-            truncate_ragged_lines=True,
-            encoding="utf8-lossy",
-        )
+        df, newlines = read_csv_counting(body, hdr.delim)
     except pl.exceptions.PolarsError:
         out = _python_rows(body, hdr.delim, width)
         return out.with_columns(pl.col("line") + (hdr.line - 1))
@@ -178,7 +171,7 @@ def load_rows(source: Source, hdr: Header) -> pl.DataFrame:
     for i in range(df.width, width):  # a header polars split shorter than ours
         df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"c{i}"))
     first = pl.lit(hdr.line + 1, dtype=pl.Int64) + pl.int_range(pl.len(), dtype=pl.Int64)
-    if body.count(b"\n") - 1 > df.height:  # quoted fields span lines: count them
+    if newlines - 1 > df.height:  # quoted fields span lines: count them
         breaks = pl.sum_horizontal(
             [pl.col(c).str.count_matches("\n").fill_null(0) for c in df.columns]
         )

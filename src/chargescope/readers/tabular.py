@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv as _csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -34,13 +35,12 @@ def find(names: list[str], *candidates: str) -> str | None:
     return None
 
 
-def read_rows(source: Source, delim: str) -> pl.DataFrame:
-    """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
-    data = source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
-    if not data or data.isspace():
-        return pl.DataFrame({"line": pl.Series([], dtype=pl.Int64)})
-    try:
-        df = pl.read_csv(
+def read_csv_counting(data: bytes, delim: str) -> tuple[pl.DataFrame, int]:
+    """Every column of ``data`` as text, and its number of line breaks: counted while Polars
+    parses on other threads (the count holds the interpreter lock, the parse does not)."""
+    with ThreadPoolExecutor(1) as pool:
+        parsed = pool.submit(
+            pl.read_csv,
             io.BytesIO(data),
             separator=delim,
             infer_schema=False,
@@ -48,11 +48,22 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
             encoding="utf8-lossy",
             truncate_ragged_lines=True,
         )
+        newlines = data.count(b"\n")
+        return parsed.result(), newlines
+
+
+def read_rows(source: Source, delim: str) -> pl.DataFrame:
+    """Every column as text, lower-cased trimmed names, plus the 1-based ``line`` of each row."""
+    data = source.data[3:] if source.data.startswith(b"\xef\xbb\xbf") else source.data
+    if not data or data.isspace():
+        return pl.DataFrame({"line": pl.Series([], dtype=pl.Int64)})
+    try:
+        df, newlines = read_csv_counting(data, delim)
     except (pl.exceptions.PolarsError, UnicodeError):
         return _read_rows_leniently(data, delim)
     df = df.rename(dict(zip(df.columns, _unique_names(df.columns), strict=True)))
     # a quoted field may span lines: count them so each row keeps its real line number
-    one_line_rows = data.count(b"\n") == df.height + (1 if data.endswith(b"\n") else 0)
+    one_line_rows = newlines == df.height + (1 if data.endswith(b"\n") else 0)
     multiline = [] if one_line_rows else _multiline_columns(df)
     breaks = pl.sum_horizontal(
         [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline] or [pl.lit(0)]
