@@ -351,6 +351,24 @@ def test_everest_charger_banner() -> None:
     assert result.frames["charger_id"].unique().to_list() == ["CP 42"]
 
 
+@pytest.mark.parametrize("gap", ["\n\n", "\n\n\n", "\n\n\n\n"])
+def test_everest_records_split_in_halves_as_in_one_pass(
+    gap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everest = importlib.import_module("chargescope.readers.everest")
+    record = (
+        '2025-01-01T10:00:00.000Z: ChargePoint>CentralSystem Heartbeat\n[2, "1", "Heartbeat", {}]'
+    )
+    log = gap.join([record] * 6) + "\n"
+    for pad in range(0, 2 * (len(record) + len(gap))):  # the middle passes every place
+        data = ("#" * pad + gap + log).encode()
+        monkeypatch.setattr(everest, "_HALVE_FROM", 1 << 30)
+        whole, lines = everest.records(data)
+        monkeypatch.setattr(everest, "_HALVE_FROM", 1)
+        halved, halved_lines = everest.records(data)
+        assert halved.equals(whole) and halved_lines == lines, pad
+
+
 def test_everest_a_payload_is_never_a_banner() -> None:
     said = (
         "2025-01-01T10:00:03.000Z: ChargePoint>CentralSystem DataTransfer\n"

@@ -20,6 +20,7 @@ else from the file name. Times are RFC 3339 with a zone. A record's ``line`` is 
 from __future__ import annotations
 
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -92,11 +93,34 @@ def records(data: bytes) -> tuple[pl.DataFrame, int]:
 
 
 def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:
-    """The blank-line separated chunks of ``data`` as text (raises when not UTF-8)."""
-    offsets = pa.py_buffer(struct.pack("<qq", 0, len(data)))
-    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
-    parts = pc.split_pattern(whole, b"\n\n").flatten()  # ``whole`` shares ``data``: no copy
-    return pl.Series("chunk", parts, dtype=pl.Binary).cast(pl.String)
+    """The blank-line separated chunks of ``data`` as text (raises when not UTF-8); a large log
+    is cut in two at a record boundary and both halves are split at once."""
+
+    def chunks(part: memoryview) -> Any:
+        offsets = pa.py_buffer(struct.pack("<qq", 0, len(part)))
+        whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(part)])
+        return pc.split_pattern(whole, b"\n\n").flatten()  # ``whole`` shares ``data``: no copy
+
+    view = memoryview(data)
+    cut = _boundary(data)
+    halves = [view] if cut is None else [view[:cut], view[cut + 2 :]]
+    with ThreadPoolExecutor(len(halves)) as pool:
+        parts = list(pool.map(chunks, halves))
+    return pl.Series("chunk", pa.chunked_array(parts), dtype=pl.Binary).cast(pl.String)
+
+
+_HALVE_FROM = 1 << 24  # bytes: below this one pass is quick enough
+
+
+def _boundary(data: bytes) -> int | None:
+    """A ``\n\n`` near the middle with no other line break next to it (so splitting either
+    side of it gives the chunks one pass over the whole gives), or None."""
+    if len(data) < _HALVE_FROM:
+        return None
+    at = data.find(b"\n\n", len(data) // 2)
+    while at > 0 and (data[at - 1] == 10 or data[at + 2 : at + 3] == b"\n"):
+        at = data.find(b"\n\n", at + 1)
+    return at if at > 0 else None
 
 
 def _noise(recs: pl.DataFrame, result: ReadResult) -> int:
