@@ -6,11 +6,14 @@ import io
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chargescope.ingest import ingest_sources
 from chargescope.readers import detect, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.readers.framerec import _PREFIX, _PREFIX_COLS, prefix_parts
+from chargescope.readers.jsonshape import _skeleton
 from chargescope.writers import get_writer
 from tests.roundtrip import traffic
 
@@ -253,3 +256,14 @@ def test_bare_prefix_split_matches_the_regex() -> None:
     expected = lines.str.extract_groups(_PREFIX).struct.unnest()
     expected.columns = list(_PREFIX_COLS)
     assert prefix_parts(lines).equals(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['{"a": 1},', '{"a": 1}', '{"messages": [', "]}", "  "])))
+def test_document_skeleton_marks_every_record_line(texts: list[str]) -> None:
+    lines = pl.DataFrame({"text": texts}, schema={"text": pl.String}).with_columns(
+        pl.col("text").str.ends_with(",").alias("comma"),
+        pl.col("text").str.starts_with("{").alias("is_record"),
+    )
+    one_by_one = ("0," if t.endswith(",") else "0" if t.startswith("{") else t for t in texts)
+    assert _skeleton(lines).split() == "\n".join(one_by_one).split()

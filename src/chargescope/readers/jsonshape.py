@@ -625,13 +625,11 @@ def _document_lines(
     comma = text.str.ends_with(",")
     is_record = text.str.contains(r"^\s*\{") & (text.str.ends_with("},") | text.str.ends_with("}"))
     lines = columnar.with_columns(lines, comma.alias("comma"), is_record.alias("is_record"))
-    zero = pl.when(pl.col("comma")).then(pl.lit("0,")).otherwise(pl.lit("0"))
-    skeleton = lines.select(pl.when("is_record").then(zero).otherwise(text))[:, 0]
     records = lines.filter("is_record")
     if records.height < 2 or records.height == lines.height:
         return None
     try:
-        doc = orjson.loads(skeleton.str.join("\n")[0])
+        doc = orjson.loads(_skeleton(lines))
     except orjson.JSONDecodeError:
         return None
     found, top, _ = unwrap(doc)
@@ -640,6 +638,20 @@ def _document_lines(
     p.top.update(top)
     records = columnar.select(records, "line", text.str.strip_suffix(","))
     return _load_lines(records, file, schema)
+
+
+def _skeleton(lines: pl.DataFrame) -> str:
+    """The document with every record line as ``0`` (``0,`` when a comma ends it), built from
+    the few lines that are not records: the records between two of them are all ``0,`` but
+    perhaps the last, which is marked too."""
+    marked = lines.with_row_index("i").filter(~pl.col("is_record") | ~pl.col("comma"))
+    parts: list[str] = []
+    start = 0
+    for i, is_record, text in marked.select("i", "is_record", "text").iter_rows():
+        parts += ["0,\n" * (i - start), "0" if is_record else text, "\n"]
+        start = i + 1
+    parts.append("0,\n" * (lines.height - start))
+    return "".join(parts)
 
 
 def _load_document(
