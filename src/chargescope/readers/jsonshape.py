@@ -24,6 +24,7 @@ each record gets the line where it starts when that can be told cheaply (see
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import json
@@ -114,6 +115,7 @@ _WRAPPER_START = re.compile(r'"(?:' + "|".join(WRAPPERS) + r')"\s*:\s*\[')
 _TOP_SCALAR = re.compile(r'"([^"\\]{1,64})"\s*:\s*("(?:[^"\\]|\\.){0,200}"|-?\d+)')
 
 
+@functools.lru_cache(maxsize=4096)
 def norm_key(key: str) -> str:
     """A JSON key as compared against :data:`ROLES` (lower case, no ``_ - .`` or spaces)."""
     return re.sub(r"[\s_.\-]", "", key).lower()
@@ -125,6 +127,7 @@ for _role, _aliases in ROLES.items():
         _ROLE_OF.setdefault(_alias, _role)
 
 
+@functools.lru_cache(maxsize=4096)
 def role_of(key: str) -> str | None:
     """The role a JSON key plays, or None."""
     return _ROLE_OF.get(norm_key(key))
