@@ -824,7 +824,7 @@ def _timed(
     loaded: Loaded, source: Source, tz: str | None
 ) -> tuple[pl.DataFrame, list[Reject], list[str]]:
     """Records with their parsed time in ``ts``; those without a readable one become rejects."""
-    text = loaded.rows.with_columns(_first(loaded, "ts").str.strip_chars().alias("__t"))["__t"]
+    text = loaded.rows.with_columns(_first(loaded, "ts").alias("__t"))["__t"]  # parse_times trims
     rows = loaded.rows.with_columns(parse_times(text, tz).alias("ts"))
     bad = rows.filter(pl.col("ts").is_null())
     rejects = _rejects(source, bad, loaded, "no readable timestamp")
