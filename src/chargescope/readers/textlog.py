@@ -397,11 +397,13 @@ def _fast_frames(
     rows = rows.with_columns(ts.cast(UTC_MS).alias("ts")).filter(pl.col("ts").is_not_null())
     done = pl.repeat(False, lines.height, eager=True).scatter(rows["idx__"], True)
     # the prefix is ASCII up to ``key_from`` and ``off__`` counts characters: no byte slicing
-    frame = columnar.column(
-        rows.select("raw", "off__"), raw.str.slice(pl.col("off__") + fp.key_from)
+    cut = columnar.select(
+        rows.select("raw", "off__"),
+        raw.str.slice(pl.col("off__") + fp.key_from).alias("frame"),
+        raw.str.ends_with("]").alias("closed"),
     )
     # the frame starts non-blank; strip only frames that may end blank (most end with "]")
-    frame = patch_rows(frame, ~rows["raw"].str.ends_with("]"), lambda f: f.str.strip_chars())
+    frame = patch_rows(cut["frame"], ~cut["closed"], lambda f: f.str.strip_chars())
     frames = rows.select("ts", "charger", "direction", frame.alias("frame"), "line")
     if layout.frame_prefix is not None and len(layout.frame_prefix) > 1:
         frames = frames.filter(pl.col("frame").str.starts_with(layout.frame_prefix))
