@@ -306,7 +306,12 @@ def _connections(
     """Connection events (ts, charger, event, detail, line) from non-frame connection lines."""
     assert layout.connect is not None
     is_frame = pl.repeat(False, lines.height, eager=True).scatter(frames["line"] - 1, True)
-    hits = lines.filter(~is_frame & pl.col("raw").str.contains("onnect", literal=True))
+    hits = columnar.query(
+        lines.lazy()
+        .with_columns(is_frame.alias("frame__"))
+        .filter(~pl.col("frame__") & pl.col("raw").str.contains("onnect", literal=True))
+        .drop("frame__")
+    )
     hits = hits.filter(pl.col("raw").str.contains(layout.connect))
     groups = hits["raw"].str.extract_groups(f"(?P<marker__>{layout.connect})").struct.unnest()
     df = pl.concat([hits, groups], how="horizontal").with_columns(
