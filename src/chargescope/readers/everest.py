@@ -104,8 +104,9 @@ def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:
     view = memoryview(data)
     cut = _boundary(data)
     halves = [view] if cut is None else [view[:cut], view[cut + 2 :]]
-    with ThreadPoolExecutor(len(halves)) as pool:
-        parts = list(pool.map(chunks, halves))
+    with ThreadPoolExecutor(1) as pool:  # one half on a worker, the other here
+        later = [pool.submit(chunks, half) for half in halves[1:]]
+        parts = [chunks(halves[0])] + [f.result() for f in later]
     return pl.Series("chunk", pa.chunked_array(parts), dtype=pl.Binary).cast(pl.String)
 
 
