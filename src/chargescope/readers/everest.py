@@ -103,10 +103,12 @@ def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:
 
     view = memoryview(data)
     cut = _boundary(data)
-    halves = [view] if cut is None else [view[:cut], view[cut + 2 :]]
-    with ThreadPoolExecutor(1) as pool:  # one half on a worker, the other here
-        later = [pool.submit(chunks, half) for half in halves[1:]]
-        parts = [chunks(halves[0])] + [f.result() for f in later]
+    if cut is None:
+        parts = [chunks(view)]
+    else:
+        with ThreadPoolExecutor(1) as pool:  # one half on a worker, the other here
+            second = pool.submit(chunks, view[cut + 2 :])
+            parts = [chunks(view[:cut]), second.result()]
     return pl.Series("chunk", pa.chunked_array(parts), dtype=pl.Binary).cast(pl.String)
 
 
