@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -127,14 +127,26 @@ DIRECTION_WORDS: dict[str, str] = {
 }
 
 
-def direction_expr(col: str = "direction") -> pl.Expr:
-    """Map a column of direction words to ``to_csms``/``to_charger`` (null when unknown)."""
+def direction_word(e: pl.Expr, words: Mapping[str, str] = DIRECTION_WORDS) -> pl.Expr:
+    """Direction words to ``to_csms``/``to_charger`` (null when unknown)."""
     return (
-        pl.col(col)
-        .str.strip_chars()
+        e.str.strip_chars()
         .str.to_lowercase()
-        .replace_strict(DIRECTION_WORDS, default=None, return_dtype=pl.String)
+        .replace_strict(dict(words), default=None, return_dtype=pl.String)
     )
+
+
+def direction_expr(col: str, df: pl.DataFrame) -> pl.Expr:
+    """Map ``df``'s column of direction words (worked out once per distinct word)."""
+    return per_value(col, direction_word, df)
+
+
+def per_value(col: str, fn: Callable[[pl.Expr], pl.Expr], df: pl.DataFrame) -> pl.Expr:
+    """``fn`` applied to the distinct values of ``col`` only, then mapped back (few distinct)."""
+    values = df[col].drop_nulls().unique()
+    mapped = pl.select(fn(pl.lit(values))).to_series()
+    mapping = dict(zip(values.to_list(), mapped.to_list(), strict=True))
+    return pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from chargescope.readers.base import (
     Reject,
     Sniff,
     Source,
-    direction_expr,
+    direction_word,
     empty_frames,
+    per_value,
 )
 from chargescope.readers.tabular import newest_first, read_csv_counting
 from chargescope.readers.times import parse_times
@@ -223,21 +224,19 @@ class ColumnMap:
     direction_words: Mapping[str, str] | None = None
 
 
-def _direction(m: ColumnMap) -> pl.Expr:
-    """Direction from the mapped column: layout words first, then the shared words."""
+def _direction(m: ColumnMap, rows: pl.DataFrame) -> pl.Expr:
+    """Direction from the mapped column: layout words first, then the shared words (worked
+    out once per distinct word)."""
     col = m.cols.get("direction")
     if col is None:
         return pl.lit(None, dtype=pl.String)
-    shared = direction_expr(col)
-    if not m.direction_words:
-        return shared
-    own = (
-        pl.col(col)
-        .str.strip_chars()
-        .str.to_lowercase()
-        .replace_strict(dict(m.direction_words), default=None, return_dtype=pl.String)
-    )
-    return pl.coalesce(own, shared)
+    own = m.direction_words
+
+    def word(e: pl.Expr) -> pl.Expr:
+        shared = direction_word(e)
+        return pl.coalesce(direction_word(e, own), shared) if own else shared
+
+    return per_value(col, word, rows)
 
 
 #: Zone-less spellings tried as one strptime pass before the general parser (portal, sheet).
@@ -281,7 +280,7 @@ def _columns(rows: pl.DataFrame, m: ColumnMap, source: Source, tz: str | None) -
     return rows.select(
         ts.cast(pl.Datetime("ms", "UTC")).alias("ts"),
         charger.alias("charger_id"),
-        _direction(m).alias("direction"),
+        _direction(m, rows).alias("direction"),
         text("frame").alias("_f"),
         text("payload").alias("_p"),
         kind.alias("message_type"),

@@ -55,7 +55,7 @@ class StreamReader:
         df = rows.select(
             pl.Series("ts", parse_times(rows[time_col], options.tz)),
             charger.alias("charger_id"),
-            direction_expr("type").alias("direction"),
+            direction_expr("type", rows).alias("direction"),
             pl.col("message").alias("frame"),
             "line",
             pl.col("message").alias("raw"),

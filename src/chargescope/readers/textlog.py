@@ -48,6 +48,7 @@ from chargescope.readers.base import (
     Reject,
     Sniff,
     Source,
+    per_value,
     rejects_from,
 )
 from chargescope.readers.times import UTC_MS, check_tz, offset_minutes, parse_times
@@ -232,14 +233,6 @@ def _times(df: pl.DataFrame, zone: Zone) -> tuple[pl.DataFrame, bool]:
     return df.with_columns(parse_log_times(texts, zone.tz).alias("ts")), zoneless
 
 
-def _per_value(col: str, fn: Callable[[pl.Expr], pl.Expr], df: pl.DataFrame) -> pl.Expr:
-    """``fn`` applied to the distinct values of ``col`` only, then mapped back (few distinct)."""
-    values = df[col].drop_nulls().unique()
-    mapped = pl.select(fn(pl.lit(values))).to_series()
-    mapping = dict(zip(values.to_list(), mapped.to_list(), strict=True))
-    return pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.String)
-
-
 def _directions(frames: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
     """Map the direction words of the markers to ``to_csms``/``to_charger``."""
     words = dict(layout.directions)
@@ -247,7 +240,7 @@ def _directions(frames: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
     def word(e: pl.Expr) -> pl.Expr:
         return e.str.strip_chars().str.to_lowercase().replace_strict(words, default=None)
 
-    return frames.with_columns(_per_value("dir", word, frames).alias("direction"))
+    return frames.with_columns(per_value("dir", word, frames).alias("direction"))
 
 
 def _clean_charger(e: pl.Expr) -> pl.Expr:
@@ -258,7 +251,7 @@ def _clean_charger(e: pl.Expr) -> pl.Expr:
 
 def charger_expr(df: pl.DataFrame) -> pl.Expr:
     """The first usable ``charger*`` group of each row (cleaned per distinct value)."""
-    parts = [_per_value(c, _clean_charger, df) for c in df.columns if c.startswith("charger")]
+    parts = [per_value(c, _clean_charger, df) for c in df.columns if c.startswith("charger")]
     if not parts:
         return pl.lit(None, dtype=pl.String).alias("charger")
     return pl.coalesce(parts).alias("charger")
