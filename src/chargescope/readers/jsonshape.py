@@ -49,7 +49,9 @@ from chargescope.readers.base import (
     ReadResult,
     Reject,
     Source,
+    direction_word,
     empty_frames,
+    per_value,
     rejects_from,
 )
 from chargescope.readers.tabular import newest_first
@@ -756,9 +758,10 @@ def _first(loaded: Loaded, role: str) -> pl.Expr:
 
 
 def _direction(loaded: Loaded, *roles: str) -> pl.Expr:
-    """The first of the ``roles`` keys whose value is a known direction word."""
+    """The first of the ``roles`` keys whose value is a known direction word (each distinct
+    value looked up once)."""
     exprs = [
-        pl.col(k).str.strip_chars().str.to_lowercase().replace_strict(DIRECTIONS, default=None)
+        per_value(k, lambda e: direction_word(e, DIRECTIONS), loaded.rows)
         for role in roles
         for k in loaded.roles.get(role, [])
         if k in loaded.rows.columns
