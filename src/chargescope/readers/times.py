@@ -91,8 +91,10 @@ def parse_times(values: pl.Series, tz: str | None = None) -> pl.Series:
 
     Unparseable values become null; callers turn those rows into rejects.
     """
-    s = values.cast(pl.String).str.strip_chars()
-    out = _fast_iso(s, zoned_only=tz is not None and offset_minutes(tz) != 0)
+    s = values.cast(pl.String)
+    zoned_only = tz is not None and offset_minutes(tz) != 0
+    # DuckDB's cast trims blanks itself; only the zone check and the slower paths need them gone
+    out = _fast_iso(s.str.strip_chars() if zoned_only else s, zoned_only=zoned_only)
     orders: tuple[tuple[str, tuple[int, int, int] | None], ...] = (
         (_YMD, (1, 2, 3)),
         (_DMY, (3, 2, 1)),
@@ -102,7 +104,7 @@ def parse_times(values: pl.Series, tz: str | None = None) -> pl.Series:
         todo = (out.is_null() & s.is_not_null()).arg_true()
         if todo.len() == 0:
             break
-        part = s.gather(todo)
+        part = s.gather(todo).str.strip_chars()
         if order is None:
             parsed = _parse_epoch(part)
         else:
