@@ -186,3 +186,15 @@ def test_sorting_by_charger_and_time_matches_a_full_sort(
         df = df.sample(fraction=1.0, shuffle=True, seed=shuffle.randint(0, 1000))
     want = df.sort(["charger_id", "ts", "src", "seq"])
     assert _by_charger_and_time(df).equals(want)
+
+
+def test_direction_words_map_alike_when_few_or_many_distinct(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chargescope.readers import base
+
+    df = pl.DataFrame({"d": [" Incoming", "OUT", "sideways", None, "incoming"]})
+    few = df.select(base.direction_expr("d", df)).to_series().to_list()
+    monkeypatch.setattr(base, "_PER_VALUE_MAX", 1)
+    many = df.select(base.direction_expr("d", df)).to_series().to_list()
+    assert few == many == ["to_csms", "to_charger", None, None, "to_csms"]

@@ -141,9 +141,15 @@ def direction_expr(col: str, df: pl.DataFrame) -> pl.Expr:
     return per_value(col, direction_word, df)
 
 
+_PER_VALUE_MAX = 10_000
+
+
 def per_value(col: str, fn: Callable[[pl.Expr], pl.Expr], df: pl.DataFrame) -> pl.Expr:
-    """``fn`` applied to the distinct values of ``col`` only, then mapped back (few distinct)."""
+    """``fn`` applied to the distinct values of ``col`` only, then mapped back (when they are
+    few: a column of mostly distinct values gets ``fn`` row by row)."""
     values = df[col].drop_nulls().unique()
+    if values.len() > _PER_VALUE_MAX:
+        return fn(pl.col(col)).cast(pl.String)
     mapped = pl.select(fn(pl.lit(values))).to_series()
     mapping = dict(zip(values.to_list(), mapped.to_list(), strict=True))
     return pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.String)
