@@ -198,3 +198,40 @@ def test_direction_words_map_alike_when_few_or_many_distinct(
     monkeypatch.setattr(base, "_PER_VALUE_MAX", 1)
     many = df.select(base.direction_expr("d", df)).to_series().to_list()
     assert few == many == ["to_csms", "to_charger", None, None, "to_csms"]
+
+
+def _examples_with_twists() -> list[Source]:
+    """The bundled examples, plus copies with broken lines, typographic quotes at the same
+    place in two files, and a log whose direction markers read the other way round."""
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    sources = [Source(p.name, gzip.decompress(p.read_bytes())) for p in sorted(examples.iterdir())]
+    by_name = {s.name: s.data for s in sources}
+    quoted = '"[2,\u201c5\u201d,\u201cAuthorize\u201d,{\u201cidTag\u201d:\u201cxx\u201d}]"'
+    for name in ("q1.csv", "q2.csv"):
+        rows = f"2025-03-03T08:00:00Z,incoming,{quoted},C-{name}\n"
+        sources.append(Source(name, stream_csv(REFERENCE[:3]) + rows.encode()))
+    arrows = by_name["arrows.log.gz"]
+    swapped = arrows.replace(b">>", b"\0").replace(b"<<", b">>").replace(b"\0", b"<<")
+    sources.append(Source("swapped-arrows.log", swapped))
+    lines = by_name["stream.csv.gz"].split(b"\n")
+    lines[5] = lines[5].replace(b"[2,", b"[7,", 1)
+    lines[9] = lines[9][:40]
+    sources.append(Source("broken-stream.csv", b"\n".join(lines)))
+    return sources
+
+
+def test_sources_normalized_together_give_what_each_alone_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    together = ingest_sources(_examples_with_twists())
+    monkeypatch.setattr("chargescope.ingest.NORMALIZE_BATCH", 1)  # every source on its own
+    alone = ingest_sources(_examples_with_twists())
+    assert together.frames.equals(alone.frames)
+    assert [f.as_dict() for f in together.files] == [f.as_dict() for f in alone.files]
+    assert together.rejects == alone.rejects
+    notes = {f.path: f.notes for f in together.files}
+    assert any("other way round" in n for n in notes["swapped-arrows.log"])
+    assert not any("other way round" in n for n in notes["arrows.log.gz"])
+    assert {r.file for r in together.rejects} >= {"broken-stream.csv"}
+    repaired = together.frames.filter(pl.col("charger_id").str.starts_with("C-q"))
+    assert repaired["payload"].to_list() == ['{"idTag":"xx"}'] * 2

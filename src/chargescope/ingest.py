@@ -10,7 +10,7 @@ import polars as pl
 
 from chargescope import columnar
 from chargescope.errors import EmptyInputError
-from chargescope.model.envelope import split_frames
+from chargescope.model.envelope import REJECT_SCHEMA, split_frames
 from chargescope.model.pairing import pair, pairing_counts
 from chargescope.model.schema import CALL, CONN_SCHEMA, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
 from chargescope.protocol.actions import CHARGER_ACTIONS, CSMS_ACTIONS
@@ -133,10 +133,9 @@ def _answer_actions(df: pl.DataFrame) -> pl.DataFrame:
     )
     if not df.select(need.any()).item():
         return df
-    if not df["seq"].is_sorted():
-        df = df.sort("seq")
+    df = df.sort("src", "seq")  # the split returns rows grouped by kind, not in source order
     call = pl.when(pl.col("message_type") == 2).then(pl.col("action"))
-    key = pl.struct("charger_id", "unique_id").hash()  # one integer key: faster than two strings
+    key = pl.struct("src", "charger_id", "unique_id").hash()  # one integer key: faster than three
     filled = call.forward_fill().over(key)
     return df.with_columns(pl.when(need).then(filled).otherwise(pl.col("action")).alias("action"))
 
@@ -161,27 +160,50 @@ def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
 _FLIP = {TO_CSMS: TO_CHARGER, TO_CHARGER: TO_CSMS}
 
 
-def _check_direction(df: pl.DataFrame, convention: str, notes: list[str]) -> pl.DataFrame:
-    """Flip a source's directions when most calls travel against their action's sender."""
+def _check_directions(
+    df: pl.DataFrame, conventions: dict[int, tuple[str, list[str]]]
+) -> pl.DataFrame:
+    """Flip a source's directions when most calls travel against their action's sender
+    (``conventions``: for each source that asks for the check, its convention and its notes)."""
+    if not conventions:
+        return df
     one_sided = pl.col("action").is_in(list(CHARGER_ACTIONS - CSMS_ACTIONS)) | pl.col(
         "action"
     ).is_in(list(CSMS_ACTIONS - CHARGER_ACTIONS))
-    calls = df.filter((pl.col("message_type") == 2) & one_sided & pl.col("direction").is_not_null())
+    calls = df.filter(
+        pl.col("src").is_in(list(conventions))
+        & (pl.col("message_type") == 2)
+        & one_sided
+        & pl.col("direction").is_not_null()
+    )
     by_charger = pl.col("action").is_in(list(CHARGER_ACTIONS))
     expected = pl.when(by_charger).then(pl.lit(TO_CSMS)).otherwise(pl.lit(TO_CHARGER))
-    agree = int(calls.select((pl.col("direction") == expected).sum()).item() or 0)
-    disagree = calls.height - agree
-    if disagree > agree:
-        notes.append(
-            f"direction markers read the other way round than {convention}: "
-            f"{disagree} of {calls.height} calls say so by their action"
-        )
-        return df.with_columns(pl.col("direction").replace_strict(_FLIP, default=None))
-    if convention:
-        notes.append(
-            f"direction markers read as {convention} ({agree} of {calls.height} calls agree by their action)"
-        )
-    return df
+    votes = calls.group_by("src").agg(
+        (pl.col("direction") == expected).sum().alias("agree"), pl.len()
+    )
+    counts = {src: (int(agree), int(n)) for src, agree, n in votes.iter_rows()}
+    flip = []
+    for src, (convention, notes) in conventions.items():
+        agree, n = counts.get(src, (0, 0))
+        if n - agree > agree:
+            flip.append(src)
+            notes.append(
+                f"direction markers read the other way round than {convention}: "
+                f"{n - agree} of {n} calls say so by their action"
+            )
+        elif convention:
+            notes.append(
+                f"direction markers read as {convention} ({agree} of {n} calls agree by their action)"
+            )
+    if not flip:
+        return df
+    flipped = pl.col("direction").replace_strict(_FLIP, default=None)
+    return df.with_columns(
+        pl.when(pl.col("src").is_in(flip))
+        .then(flipped)
+        .otherwise(pl.col("direction"))
+        .alias("direction")
+    )
 
 
 def _fill_message_type(df: pl.DataFrame) -> pl.DataFrame:
@@ -203,39 +225,79 @@ def _fill_message_type(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.coalesce("message_type", guess).alias("message_type"))
 
 
-def _required(df: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
-    """Reject rows that lack a time, a charger or a direction (and drop the rows' raw text)."""
-    rejects: list[Reject] = []
+def _required(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Set apart rows that lack a time, a charger or a direction (and drop the rows' raw text)."""
     checks = [
         ("message_type", "message type unknown (call or answer?)"),
         ("ts", "no readable timestamp"),
         ("charger_id", "no charger id"),
         ("direction", "direction unknown (not given, and not inferable from the action)"),
     ]
+    failed = [pl.DataFrame(schema=REJECT_SCHEMA)]
     if not df.select(pl.any_horizontal(pl.col(c).is_null() for c, _ in checks).any()).item():
-        return df.drop("raw"), rejects
+        return df.drop("raw"), failed[0]
     for col, reason in checks:
         bad = df.filter(pl.col(col).is_null())
-        for line, raw in bad.select("line", "raw").iter_rows():
-            rejects.append(Reject(file, int(line or 0), (raw or "")[:2000], reason))
+        failed.append(
+            bad.select(
+                pl.col("src").cast(pl.Int32),
+                pl.col("line").fill_null(0).cast(pl.Int64),
+                pl.col("raw").fill_null("").alias("text"),
+                pl.lit(reason).alias("reason"),
+            )
+        )
         df = df.filter(pl.col(col).is_not_null())
-    return df.drop("raw"), rejects
+    return df.drop("raw"), pl.concat(failed)
+
+
+@dataclass
+class _Read:
+    """One source's reader output, waiting to be normalized."""
+
+    result: ReadResult
+    src: int
+    name: str
+
+
+#: Sources are normalized together until this many rows wait. Each pass costs milliseconds
+#: however few its rows: a directory of a thousand small files pays that once per batch.
+NORMALIZE_BATCH = 500_000
+
+
+def _raw(read: _Read) -> pl.DataFrame:
+    """A reader's rows in the raw schema, tagged with their source, order and file."""
+    return conform(read.result.frames, RAW_SCHEMA).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
+        pl.lit(read.src, dtype=pl.Int32).alias("src"),
+        pl.coalesce("frame", "payload").alias("raw"),
+        pl.lit(read.name).alias("file"),
+    )
+
+
+def normalize(reads: list[_Read]) -> tuple[pl.DataFrame, dict[int, list[Reject]]]:
+    """Split the raw rows of several sources into normalized columns (not yet sorted or
+    paired), and each source's rejects."""
+    raw = pl.concat([_raw(r) for r in reads])
+    split, bad = split_frames(raw)
+    split = _answer_actions(split)
+    conventions = {
+        r.src: (r.result.verify_direction, r.result.notes)
+        for r in reads
+        if r.result.verify_direction is not None
+    }
+    split = _fill_message_type(_fill_direction(_check_directions(split, conventions)))
+    split, missing = _required(split)
+    names = {r.src: r.name for r in reads}
+    rejects: dict[int, list[Reject]] = {r.src: [] for r in reads}
+    for src, line, text, reason in pl.concat([bad, missing]).iter_rows():
+        rejects[src].append(Reject(names[src], int(line or 0), (text or "")[:2000], reason))
+    return split, rejects
 
 
 def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFrame, list[Reject]]:
     """Split one reader's raw rows into normalized columns (not yet sorted or paired)."""
-    raw = conform(result.frames, RAW_SCHEMA).with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
-        pl.lit(src, dtype=pl.Int32).alias("src"),
-        pl.coalesce("frame", "payload").alias("raw"),
-    )
-    split, rejects = split_frames(raw, file)
-    split = _answer_actions(split)
-    if result.verify_direction is not None:
-        split = _check_direction(split, result.verify_direction, result.notes)
-    split = _fill_message_type(_fill_direction(split))
-    split, more = _required(split, file)
-    return split.with_columns(pl.lit(file).alias("file")), rejects + more
+    split, rejects = normalize([_Read(result, src, file)])
+    return split, rejects[src]
 
 
 def _connector_expr() -> pl.Expr:
@@ -321,6 +383,21 @@ def finish(df: pl.DataFrame, check_schemas: bool) -> pl.DataFrame:
     return conform(df, FRAME_SCHEMA)
 
 
+def _normalize_waiting(
+    waiting: list[tuple[_Read, FileSummary]], rejects: list[Reject]
+) -> pl.DataFrame:
+    """Normalize the waiting sources together; fill in their summaries and add their rejects
+    (each source's reader rejects first, then those of normalizing)."""
+    part, more = normalize([r for r, _ in waiting])
+    frames = dict(part.group_by("src").len().iter_rows())
+    for read, summary in waiting:
+        summary.notes = list(read.result.notes)
+        summary.frames = frames.get(read.src, 0)
+        summary.rejects += len(more[read.src])
+        rejects += read.result.rejects + more[read.src]
+    return part
+
+
 def ingest_sources(
     sources: Iterable[Source],
     *,
@@ -334,7 +411,9 @@ def ingest_sources(
     expected, for ``progress``). Each source is let go once read, so only one file's bytes
     are held at a time."""
     options = options or ReadOptions()
-    parts, rejects, files, conns, names = [], [], [], [], []
+    parts, files, conns, names = [], [], [], []
+    rejects: list[Reject] = []
+    waiting: list[tuple[_Read, FileSummary]] = []
     for i, source in enumerate(sources):
         if progress:
             progress(source.name, i, max(total, i + 1))
@@ -344,12 +423,7 @@ def ingest_sources(
             continue
         result, summary = read_source(source, layout, options)
         del source  # the reader kept what it needs
-        part, rej = normalize_source(result, i, summary.path)
-        summary.notes = list(result.notes)
-        summary.frames = part.height
-        summary.rejects += len(rej)
-        rejects += result.rejects + rej
-        parts.append(part)
+        waiting.append((_Read(result, i, summary.path), summary))
         files.append(summary)
         if result.connections is not None and result.connections.height:
             conns.append(
@@ -357,6 +431,11 @@ def ingest_sources(
                     pl.lit(summary.path).alias("file")
                 )
             )
+        if sum(r.result.frames.height for r, _ in waiting) >= NORMALIZE_BATCH:
+            parts.append(_normalize_waiting(waiting, rejects))
+            waiting = []
+    if waiting:
+        parts.append(_normalize_waiting(waiting, rejects))
     if not parts:
         raise EmptyInputError(
             f"{', '.join(names) or 'the input'}: empty input, no log lines to read"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from chargescope.duck import cursor, to_duckdb
-from chargescope.readers.base import Reject, rejects_from, split_by
+from chargescope.readers.base import split_by
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
@@ -77,43 +77,60 @@ def _repair_quotes(frames: pl.DataFrame) -> pl.DataFrame:
     return frames.with_columns(fixed.alias("frame"))
 
 
-def split_frames(raw: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
-    """Split rows with raw ``frame`` text; canonicalise ``payload`` of rows given in parts."""
+def split_frames(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows with raw ``frame`` text; canonicalise ``payload`` of rows given in parts.
+
+    Rows that fail come back apart, as ``src``, ``line``, ``text`` (the input) and ``reason``.
+    """
     whole, parts = split_by(raw, raw["frame"].is_not_null())
     out: list[pl.DataFrame] = []
-    rejects: list[Reject] = []
+    bad: list[pl.DataFrame] = []
     if whole.height:
         split = _split(whole)
-        bad = split.filter(pl.col("reason").is_not_null())
-        if bad.height:
-            retry = _split(_repair_quotes(raw_rows(whole, bad)))
+        broken = split.filter(pl.col("reason").is_not_null())
+        if broken.height:
+            retry = _split(_repair_quotes(raw_rows(whole, broken)))
             split = pl.concat([split.filter(pl.col("reason").is_null()), retry])
-        ok, rej = _take(split, file, "frame")
+        ok, failed = _take(split, "frame")
         out.append(ok.drop("frame"))
-        rejects += rej
+        bad.append(failed)
     if parts.height:
         checked = _run(_PAYLOAD_SQL, parts.select("payload"))
-        ok, rej = _take(parts.drop("payload").hstack(checked), file, "raw")
+        ok, failed = _take(parts.drop("payload").hstack(checked), "raw")
         out.append(ok.drop("frame"))
-        rejects += rej
+        bad.append(failed)
     if not out:
-        return raw.drop("frame"), rejects
-    return pl.concat(out, how="diagonal_relaxed"), rejects
+        return raw.drop("frame"), _no_rejects()
+    return pl.concat(out, how="diagonal_relaxed"), pl.concat(bad)
 
 
 def raw_rows(whole: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
-    """The original rows of ``whole`` whose split failed (matched by their sequence number)."""
-    return whole.join(bad.select("seq"), on="seq", how="semi")
+    """The original rows of ``whole`` whose split failed (matched by source and place in it)."""
+    return whole.join(bad.select("src", "seq"), on=["src", "seq"], how="semi")
 
 
-def _take(split: pl.DataFrame, file: str, raw_col: str) -> tuple[pl.DataFrame, list[Reject]]:
-    """Separate split rows that failed, as rejects carrying their reason."""
+#: The columns of rows that fail to split.
+REJECT_SCHEMA: dict[str, pl.DataType] = {
+    "src": pl.Int32(),
+    "line": pl.Int64(),
+    "text": pl.String(),
+    "reason": pl.String(),
+}
+
+
+def _no_rejects() -> pl.DataFrame:
+    """No failed rows."""
+    return pl.DataFrame(schema=REJECT_SCHEMA)
+
+
+def _take(split: pl.DataFrame, raw_col: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Separate split rows that failed (with their input text and reason)."""
     if split["reason"].null_count() == split.height:
-        return split.drop("reason"), []
-    bad = split.filter(pl.col("reason").is_not_null())
-    rejects: list[Reject] = []
-    for reason, grp in bad.group_by("reason", maintain_order=True):
-        rejects += rejects_from(
-            file, grp["line"].to_list(), grp[raw_col].to_list(), f"malformed frame: {reason[0]}"
-        )
-    return split.filter(pl.col("reason").is_null()).drop("reason"), rejects
+        return split.drop("reason"), _no_rejects()
+    failed = split.filter(pl.col("reason").is_not_null()).select(
+        pl.col("src").cast(pl.Int32),
+        pl.col("line").cast(pl.Int64),
+        pl.col(raw_col).alias("text"),
+        pl.format("malformed frame: {}", "reason").alias("reason"),
+    )
+    return split.filter(pl.col("reason").is_null()).drop("reason"), failed
