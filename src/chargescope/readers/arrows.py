@@ -90,6 +90,7 @@ class ArrowsReader:
             _SNIFF,
             0.6,
             "timestamped lines with a charger, >>/<< and an OCPP-J frame",
+            needles=(">>", "<<", "->", "<-", "=>", "<="),
         )
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:

@@ -9,6 +9,7 @@ mapping found from their header; ``custom`` takes the mapping from ``--columns``
 from __future__ import annotations
 
 import csv as _csv
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -109,6 +110,14 @@ def split_line(line: str) -> tuple[str, list[str]]:
     return best
 
 
+@functools.lru_cache(maxsize=256)
+def _header_fields(text: str) -> tuple[str, list[str], tuple[str, ...]]:
+    """:func:`split_line` of a candidate header line, with the names normalized (cached: every
+    CSV layout's sniff looks at the same leading lines)."""
+    delim, names = split_line(text)
+    return delim, names, tuple(norm(n) for n in names)
+
+
 def find_header(
     data: bytes | str, accept: Callable[[list[str]], bool], limit: int = HEADER_SEARCH_LINES
 ) -> Header | None:
@@ -119,9 +128,9 @@ def find_header(
     for number, line in enumerate(raw[: 256 * 1024].split(b"\n"), start=1):
         text = line.decode("utf-8", errors="replace").strip()
         if text:
-            delim, names = split_line(text)
-            if accept([norm(n) for n in names]):
-                return Header(number, offset, delim, names)
+            delim, names, normed = _header_fields(text)
+            if accept(list(normed)):
+                return Header(number, offset, delim, list(names))
             seen += 1
             if seen >= limit:
                 return None

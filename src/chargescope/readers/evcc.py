@@ -60,6 +60,7 @@ class EvccReader:
             r"^\[ocpp\s*\]\s+\w+\s+" + TS + r"\s+(?:recv|send) [^:]+: \[",
             0.95,
             "evcc [ocpp] recv/send lines",
+            needles=("[ocpp",),
         )
         if isinstance(evcc, Match):
             return evcc
@@ -69,6 +70,7 @@ class EvccReader:
             TS + r"\s+(?:recv|send) [^:\s][^:]*: \[\s*[234]\s*,",
             0.7,
             "timestamped recv/send ID: FRAME lines",
+            needles=("recv ", "send "),
         )
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:

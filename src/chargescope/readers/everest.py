@@ -166,6 +166,7 @@ class EverestReader:
             r"^" + TS + r": " + _PEERS + r"\b",
             0.95,
             "EVerest TIME: ChargePoint>CentralSystem record headers",
+            needles=("ChargePoint>", "CentralSystem>", "ChargingStation>", "CSMS>"),
         )
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:

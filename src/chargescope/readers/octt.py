@@ -61,6 +61,7 @@ class OcttReader:
             r"^\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[:.,]?\d*\]\s*\[msg-(?:in|out)\]",
             0.95,
             "OCTT [TIME] [msg-in]/[msg-out] lines",
+            needles=("[msg-",),
         )
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:

@@ -62,6 +62,7 @@ class PyOcppReader:
             TS + r".*\[ocpp[^\]]*\] .+: (?:receive message|send) \[",
             0.95,
             "[ocpp] CP: receive message/send lines",
+            needles=("[ocpp",),
         )
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:

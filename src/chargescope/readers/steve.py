@@ -58,6 +58,7 @@ class SteveReader:
             r"\[chargeBoxId=.*, sessionId=[^\]]*\]\s*(?:Received: |Sending: |Connection is )",
             0.95,
             "SteVe [chargeBoxId=..., sessionId=...] Received/Sending lines",
+            needles=("[chargeBoxId=",),
         )
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:

@@ -524,12 +524,28 @@ def _split_no_ts(rows: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reje
 
 
 def sniff_layout(
-    head: str, name: str, pattern: str, confidence: float, what: str, *, need: int = 1
+    head: str,
+    name: str,
+    pattern: str,
+    confidence: float,
+    what: str,
+    *,
+    need: int = 1,
+    needles: tuple[str, ...] = (),
 ) -> Sniff:
-    """Match when ``pattern`` (searched per line) hits at least ``need`` lines of ``head``."""
+    """Match when ``pattern`` (searched per line) hits at least ``need`` lines of ``head``.
+
+    ``needles``: literal text every line ``pattern`` matches holds at least one of; lines
+    without any are passed over without running the pattern (detection reads every file's
+    head with every layout's pattern, so this is most of its cost).
+    """
     rx = re.compile(pattern)
     hits = 0
+    if needles and not any(n in head for n in needles):
+        return NoMatch(f"no {what}")
     for line in head.lstrip("\ufeff").splitlines():
+        if needles and not any(n in line for n in needles):
+            continue
         if rx.search(line):
             hits += 1
             if hits >= need:
