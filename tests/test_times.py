@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chargescope.errors import ConfigError
-from chargescope.readers.times import check_tz, parse_times
+from chargescope.readers.times import SMALL, _duck_iso, _fast_iso, check_tz, parse_times
 
 
 def ms(*args: int) -> datetime:
@@ -47,3 +49,24 @@ def test_bad_zone_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown time zone"):
         check_tz("Mars/Olympus")
     check_tz("+05:30")
+
+
+_iso_like = st.builds(
+    lambda y, mo, d, h, mi, sec, frac, zone: f"{y}-{mo}-{d}T{h}:{mi}:{sec}{frac}{zone}",
+    st.sampled_from(["1969", "1970", "2025", "2024", "9999"]),
+    st.sampled_from(["01", "02", "12", "13", "00"]),
+    st.sampled_from(["01", "28", "29", "30", "31", "32"]),
+    st.sampled_from(["00", "23", "24", "7"]),
+    st.sampled_from(["00", "59", "60"]),
+    st.sampled_from(["00", "59", "60", "7"]),
+    st.one_of(st.just(""), st.text("0123456789", min_size=0, max_size=10).map(lambda f: "." + f)),
+    st.sampled_from(["Z", "z", "", "+01:00", " Z"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(_iso_like, st.none()), max_size=20), zoned_only=st.booleans())
+def test_small_inputs_read_as_duckdb_reads_them(values: list[str | None], zoned_only: bool) -> None:
+    s = pl.Series(values, dtype=pl.String)
+    assert s.len() <= SMALL
+    assert _fast_iso(s, zoned_only).equals(_duck_iso(s, zoned_only))
