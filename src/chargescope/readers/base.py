@@ -272,6 +272,8 @@ def split_rejects(
 ) -> tuple[pl.DataFrame, list[Reject]]:
     """Split rows where ``bad`` holds off ``df`` as rejects with one reason."""
     flagged = df.with_columns(bad.fill_null(True).alias("__bad"))
+    if not flagged["__bad"].any():
+        return df, []
     bad_rows = flagged.filter(pl.col("__bad"))
     rejects = rejects_from(
         file,

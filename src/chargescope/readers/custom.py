@@ -128,9 +128,10 @@ def find_header(
     for number, line in enumerate(raw[: 256 * 1024].split(b"\n"), start=1):
         text = line.decode("utf-8", errors="replace").strip()
         if text:
-            delim, names, normed = _header_fields(text)
-            if accept(list(normed)):
-                return Header(number, offset, delim, list(names))
+            if "{" not in text:  # else a JSON cell: a data row, not a header
+                delim, names, normed = _header_fields(text)
+                if accept(list(normed)):
+                    return Header(number, offset, delim, list(names))
             seen += 1
             if seen >= limit:
                 return None

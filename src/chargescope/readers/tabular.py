@@ -35,19 +35,30 @@ def find(names: list[str], *candidates: str) -> str | None:
     return None
 
 
+#: Below this size a CSV is parsed and its line breaks counted one after the other.
+_SMALL_BYTES = 4 << 20
+
+
+def _read_csv(data: bytes, delim: str) -> pl.DataFrame:
+    """Every column of ``data`` as text."""
+    return pl.read_csv(
+        io.BytesIO(data),
+        separator=delim,
+        infer_schema=False,
+        quote_char='"',
+        encoding="utf8-lossy",
+        truncate_ragged_lines=True,
+    )
+
+
 def read_csv_counting(data: bytes, delim: str) -> tuple[pl.DataFrame, int]:
     """Every column of ``data`` as text, and its number of line breaks: counted while Polars
-    parses on other threads (the count holds the interpreter lock, the parse does not)."""
+    parses on other threads (the count holds the interpreter lock, the parse does not; for a
+    small file starting a thread costs more than it saves)."""
+    if len(data) < _SMALL_BYTES:
+        return _read_csv(data, delim), data.count(b"\n")
     with ThreadPoolExecutor(1) as pool:
-        parsed = pool.submit(
-            pl.read_csv,
-            io.BytesIO(data),
-            separator=delim,
-            infer_schema=False,
-            quote_char='"',
-            encoding="utf8-lossy",
-            truncate_ragged_lines=True,
-        )
+        parsed = pool.submit(_read_csv, data, delim)
         newlines = data.count(b"\n")
         return parsed.result(), newlines
 

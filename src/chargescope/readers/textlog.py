@@ -540,11 +540,12 @@ def sniff_layout(
     head with every layout's pattern, so this is most of its cost).
     """
     rx = re.compile(pattern)
+    hint = re.compile("|".join(re.escape(n) for n in needles)) if needles else None
     hits = 0
     if needles and not any(n in head for n in needles):
         return NoMatch(f"no {what}")
     for line in head.lstrip("\ufeff").splitlines():
-        if needles and not any(n in line for n in needles):
+        if hint and not hint.search(line):
             continue
         if rx.search(line):
             hits += 1
