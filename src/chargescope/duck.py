@@ -11,7 +11,7 @@ import polars as pl
 import pyarrow as pa
 
 _db: duckdb.DuckDBPyConnection | None = None
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 def database() -> duckdb.DuckDBPyConnection:
@@ -26,8 +26,10 @@ def database() -> duckdb.DuckDBPyConnection:
 
 @contextmanager
 def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection of its own to the shared database (tables registered on it stay private)."""
-    cur = database().cursor()
+    """A connection of its own to the shared database (tables registered on it stay private;
+    sources read on several threads each take their own)."""
+    with _lock:
+        cur = database().cursor()
     try:
         yield cur
     finally:

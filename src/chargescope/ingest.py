@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -398,6 +400,42 @@ def _normalize_waiting(
     return part
 
 
+#: Sources smaller than this are read two at a time: a small file's read is mostly fixed
+#: costs per call, half of them spent outside the interpreter lock. Larger ones are read one
+#: by one, so that only one large file's bytes are held at a time.
+PARALLEL_BELOW = 8 << 20
+
+_Got = tuple[ReadResult, FileSummary] | None  # None: an empty source
+
+
+def _read_one(source: Source, layout: str | None, options: ReadOptions) -> _Got:
+    """Read one source (None when it is empty)."""
+    return None if _blank(source.data) else read_source(source, layout, options)
+
+
+def _read_each(
+    sources: Iterable[Source], layout: str | None, options: ReadOptions
+) -> Iterator[tuple[str, _Got]]:
+    """Each source's name and what it gave, in input order (small sources two at a time)."""
+    with ThreadPoolExecutor(2) as pool:
+        window: deque[tuple[str, Future[_Got]]] = deque()
+        for source in sources:
+            if len(source.data) >= PARALLEL_BELOW:
+                while window:
+                    name, got = window.popleft()
+                    yield name, got.result()
+                yield source.name, _read_one(source, layout, options)
+                continue
+            window.append((source.name, pool.submit(_read_one, source, layout, options)))
+            del source
+            if len(window) > 2:
+                name, got = window.popleft()
+                yield name, got.result()
+        while window:
+            name, got = window.popleft()
+            yield name, got.result()
+
+
 def ingest_sources(
     sources: Iterable[Source],
     *,
@@ -408,21 +446,21 @@ def ingest_sources(
     total: int = 0,
 ) -> Ingest:
     """Read, normalize, merge, pair and validate every source (``total``: how many are
-    expected, for ``progress``). Each source is let go once read, so only one file's bytes
-    are held at a time."""
+    expected, for ``progress``). Each large source is let go once read, so only one large
+    file's bytes are held at a time."""
     options = options or ReadOptions()
     parts, files, conns, names = [], [], [], []
     rejects: list[Reject] = []
     waiting: list[tuple[_Read, FileSummary]] = []
-    for i, source in enumerate(sources):
+    rows = 0
+    for i, (name, got) in enumerate(_read_each(sources, layout, options)):
         if progress:
-            progress(source.name, i, max(total, i + 1))
-        names.append(source.name)
-        if _blank(source.data):
-            files.append(FileSummary(source.name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
+            progress(name, i, max(total, i + 1))
+        names.append(name)
+        if got is None:
+            files.append(FileSummary(name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
             continue
-        result, summary = read_source(source, layout, options)
-        del source  # the reader kept what it needs
+        result, summary = got
         waiting.append((_Read(result, i, summary.path), summary))
         files.append(summary)
         if result.connections is not None and result.connections.height:
@@ -431,9 +469,10 @@ def ingest_sources(
                     pl.lit(summary.path).alias("file")
                 )
             )
-        if sum(r.result.frames.height for r, _ in waiting) >= NORMALIZE_BATCH:
+        rows += result.frames.height
+        if rows >= NORMALIZE_BATCH:
             parts.append(_normalize_waiting(waiting, rejects))
-            waiting = []
+            waiting, rows = [], 0
     if waiting:
         parts.append(_normalize_waiting(waiting, rejects))
     if not parts:
