@@ -1,4 +1,6 @@
-"""A straightforward pure-Python OCPP log reader: csv/json per line and dict pairing (the yardstick)."""
+"""A straightforward pure-Python OCPP log reader: csv/json per line and dict pairing (the yardstick).
+
+Takes one file or a directory of them."""
 
 from __future__ import annotations
 
@@ -132,19 +134,24 @@ def pair(frames: list[Row]) -> tuple[int, int]:
     return len(frames), answered
 
 
-def main(path: str) -> None:
-    """Read and pair one file; print frames and answered calls."""
-    p = Path(path)
+def frames_of(p: Path) -> list[Row]:
+    """Frames of one file, by a look at its first line."""
     first = p.open("rb").readline()
     is_csv = first[:1].isalpha() and (b"," in first or b";" in first) and b"{" not in first
     if is_csv:
-        frames = frames_from_csv(p)
-    elif first.strip() in (b"{", b"[") or (
+        return frames_from_csv(p)
+    if first.strip() in (b"{", b"[") or (
         first.startswith(b"{") and not first.rstrip().endswith(b"}")
     ):
-        frames = frames_from_document(p)
-    else:
-        frames = frames_from_lines(p)
+        return frames_from_document(p)
+    return frames_from_lines(p)
+
+
+def main(path: str) -> None:
+    """Read and pair one file, or every file of a directory; print frames and answered calls."""
+    p = Path(path)
+    files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+    frames = [row for f in files for row in frames_of(f)]
     frames.sort(key=lambda r: (r[1], r[0]))  # by charger, then time (exports may be newest first)
     n, answered = pair(frames)
     print(json.dumps({"frames": n, "answered": answered}))

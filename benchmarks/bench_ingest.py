@@ -114,7 +114,9 @@ def main() -> None:
         args.seed,
     )
     wanted = set(filter(None, args.layouts.split(",")))
-    files = sorted(p for p in data.iterdir() if p.name not in ("truth.json", "frames.parquet"))
+    files = sorted(
+        p for p in data.iterdir() if p.is_file() and p.name not in ("truth.json", "frames.parquet")
+    )
     if args.ingest_only:
         ingest_only([f for f in files if not wanted or f.stem in wanted], args.repeat)
         return
@@ -137,6 +139,7 @@ def main() -> None:
             flush=True,
         )
     bench_analysis(data, args.repeat)
+    bench_many_files(data, args.repeat, baseline_code)
 
 
 def ingest_only(files: list[Path], repeat: int) -> None:
@@ -160,6 +163,59 @@ def bench_analysis(data: Path, repeat: int) -> None:
         f"analysis of {stream.name}: {res['seconds']:.2f} s on top of ingest "
         f"({res['sessions']} sessions, {res['findings']} findings, peak {res['rss_mb']:.0f} MB)"
     )
+
+
+#: Layouts the fleet is also written in as one file per charger and day.
+MANY_LAYOUTS = ("stream", "steve", "framerec")
+
+
+RUN_SPLIT = """
+import sys
+from pathlib import Path
+import polars as pl
+from chargescope.ingest import ingest
+from chargescope.writers import EXTENSIONS, write_layout
+source, layout, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+frames = ingest([source], check_schemas=False).frames
+day = pl.col("ts").dt.strftime("%Y-%m-%d").alias("day")
+for (charger, date), part in frames.group_by("charger_id", day):
+    with (out / f"{charger}_{date}.{EXTENSIONS[layout]}").open("wb") as fh:
+        write_layout(part, layout, fh)
+"""
+
+
+def split_per_charger_day(data: Path, layout: str) -> Path:
+    """The fleet's frames in ``layout``, one file per charger and day (reused when there;
+    written by a child process, like the fleet itself)."""
+    out = data / f"many-{layout}"
+    if out.exists():
+        return out
+    tmp = data / f".many-{layout}.tmp"
+    tmp.mkdir(exist_ok=True)
+    stream = next(p for p in data.iterdir() if p.stem == "stream")
+    subprocess.run([sys.executable, "-c", RUN_SPLIT, str(stream), layout, str(tmp)], check=True)
+    tmp.rename(out)
+    return out
+
+
+def bench_many_files(data: Path, repeat: int, baseline_code: str) -> None:
+    """The same week as one file per charger and day: ingest of the directory beside the
+    baseline reading it file by file."""
+    print(
+        f"\n{'one file per charger and day':<30}{'files':>7}{'frames':>9}{'ingest s':>10}"
+        f"{'frames/s':>11}{'MB':>6}{'base s':>8}{'speedup':>9}"
+    )
+    for layout in MANY_LAYOUTS:
+        folder = split_per_charger_day(data, layout)
+        fast = best(RUN_INGEST, repeat, str(folder), "0")
+        base = best(baseline_code, repeat, str(folder))
+        n = sum(1 for _ in folder.iterdir())
+        print(
+            f"{folder.name:<30}{n:>7}{fast['frames']:>9}{fast['seconds']:>10.2f}"
+            f"{fast['frames'] / fast['seconds']:>11,.0f}{fast['rss_mb']:>6.0f}"
+            f"{base['seconds']:>8.2f}{base['seconds'] / fast['seconds']:>8.1f}x",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -147,18 +147,29 @@ def roles_of(keys: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _key_roles(keys: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """:func:`roles_of` for one record's keys (records of a file mostly share their keys)."""
+    return {role: tuple(found) for role, found in roles_of(keys).items()}
+
+
+def record_roles(record: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Role -> the keys of ``record`` that play it (do not modify: shared between records)."""
+    return _key_roles(tuple(record))
+
+
 # --------------------------------------------------------------------------- record shapes
 
 
 def is_exchange(record: dict[str, Any]) -> bool:
     """An exchange record: an action and a request or response object."""
-    roles = roles_of(record)
+    roles = record_roles(record)
     return "action" in roles and ("request" in roles or "response" in roles)
 
 
 def frame_value(record: dict[str, Any]) -> Any:
     """The first value under a frame key that looks like an OCPP-J array (list or text)."""
-    for key in roles_of(record).get("frame", []):
+    for key in record_roles(record).get("frame", ()):
         value = record[key]
         if isinstance(value, list) or (isinstance(value, str) and value.lstrip().startswith("[")):
             return value
@@ -167,7 +178,7 @@ def frame_value(record: dict[str, Any]) -> Any:
 
 def is_frame_record(record: dict[str, Any]) -> bool:
     """A frame record: a time and an OCPP-J array (as a JSON array or as text)."""
-    return "ts" in roles_of(record) and frame_value(record) is not None
+    return "ts" in record_roles(record) and frame_value(record) is not None
 
 
 # --------------------------------------------------------------------------- peeking (sniff)

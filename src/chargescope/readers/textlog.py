@@ -303,7 +303,8 @@ def _connections(
         lines.lazy()
         .with_columns(is_frame.alias("frame__"))
         .filter(~pl.col("frame__") & pl.col("raw").str.contains("onnect", literal=True))
-        .drop("frame__")
+        .drop("frame__"),
+        lines.height,
     )
     hits = hits.filter(pl.col("raw").str.contains(layout.connect))
     groups = hits["raw"].str.extract_groups(f"(?P<marker__>{layout.connect})").struct.unnest()
@@ -381,7 +382,8 @@ def _fast_frames(
         .with_row_index("idx__")
         .filter(raw.str.contains(fp.head))
         .select("idx__", "line", "raw", key.alias("key__"), naive)
-        .filter(pl.col("key__").is_not_null() & pl.col("ts").is_not_null())
+        .filter(pl.col("key__").is_not_null() & pl.col("ts").is_not_null()),
+        lines.height,
     )
     if cand.height == 0:
         return None
