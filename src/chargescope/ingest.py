@@ -135,7 +135,9 @@ def _answer_actions(df: pl.DataFrame) -> pl.DataFrame:
     )
     if not df.select(need.any()).item():
         return df
-    df = df.sort("src", "seq")  # the split returns rows grouped by kind, not in source order
+    place = pl.col("src").cast(pl.Int64) * (1 << 40) + pl.col("seq")
+    if not df.select(place).to_series().is_sorted():  # the split groups rows by kind
+        df = df.sort("src", "seq")
     call = pl.when(pl.col("message_type") == 2).then(pl.col("action"))
     key = pl.struct("src", "charger_id", "unique_id").hash()  # one integer key: faster than three
     filled = call.forward_fill().over(key)
@@ -416,24 +418,33 @@ def _read_one(source: Source, layout: str | None, options: ReadOptions) -> _Got:
 def _read_each(
     sources: Iterable[Source], layout: str | None, options: ReadOptions
 ) -> Iterator[tuple[str, _Got]]:
-    """Each source's name and what it gave, in input order (small sources two at a time)."""
+    """Each source's name and what it gave, in input order (small sources two at a time).
+
+    No source or result outlives its turn here: the next file is read only once the
+    previous large one has been let go."""
     with ThreadPoolExecutor(2) as pool:
         window: deque[tuple[str, Future[_Got]]] = deque()
         for source in sources:
             if len(source.data) >= PARALLEL_BELOW:
                 while window:
-                    name, got = window.popleft()
-                    yield name, got.result()
-                yield source.name, _read_one(source, layout, options)
+                    yield _done(window.popleft())
+                name = source.name
+                got = _read_one(source, layout, options)
+                del source
+                yield name, got
+                del got
                 continue
             window.append((source.name, pool.submit(_read_one, source, layout, options)))
             del source
             if len(window) > 2:
-                name, got = window.popleft()
-                yield name, got.result()
+                yield _done(window.popleft())
         while window:
-            name, got = window.popleft()
-            yield name, got.result()
+            yield _done(window.popleft())
+
+
+def _done(item: tuple[str, Future[_Got]]) -> tuple[str, _Got]:
+    """A source's name and its read, once finished."""
+    return item[0], item[1].result()
 
 
 def ingest_sources(
@@ -470,6 +481,7 @@ def ingest_sources(
                 )
             )
         rows += result.frames.height
+        del got, result  # once normalized, a source's raw rows can go before the next is read
         if rows >= NORMALIZE_BATCH:
             parts.append(_normalize_waiting(waiting, rejects))
             waiting, rows = [], 0
