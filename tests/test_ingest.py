@@ -235,3 +235,14 @@ def test_sources_normalized_together_give_what_each_alone_gives(
     assert {r.file for r in together.rejects} >= {"broken-stream.csv"}
     repaired = together.frames.filter(pl.col("charger_id").str.starts_with("C-q"))
     assert repaired["payload"].to_list() == ['{"idTag":"xx"}'] * 2
+
+
+def test_a_source_no_layout_fits_stops_the_run_at_that_source(tmp_path: Path) -> None:
+    for i in range(6):  # small files: read two at a time
+        (tmp_path / f"{i}.csv").write_bytes(stream_csv(REFERENCE[i : i + 1]))
+    (tmp_path / "3.csv").write_bytes(b"hello world\nthis is not ocpp\n")
+    progress: list[str] = []
+    with pytest.raises(UnknownLayoutError) as info:
+        ingest([str(tmp_path)], progress=lambda name, i, n: progress.append(Path(name).name))
+    assert info.value.source.endswith("3.csv")
+    assert progress == ["0.csv", "1.csv", "2.csv"]
