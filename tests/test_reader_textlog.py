@@ -481,8 +481,11 @@ def _read_with(layout_name: str, data: bytes, fast: bool) -> ReadResult:
 
 
 @pytest.mark.parametrize("layout", FAMILIES)
-def test_fast_path_reads_like_the_general_path(reference: pl.DataFrame, layout: str) -> None:
+def test_fast_path_reads_like_the_general_path(
+    reference: pl.DataFrame, layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert importlib.import_module(f"chargescope.readers.{layout}").LAYOUT.fast is not None
+    monkeypatch.setattr("chargescope.readers.textlog.FAST_FROM_LINES", 0)  # short logs too
     buf = io.BytesIO()
     get_writer(layout)(reference.head(40), None, buf)
     sep = "\n\n" if layout == "everest" else "\n"
