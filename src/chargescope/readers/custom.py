@@ -344,10 +344,11 @@ def _errors(df: pl.DataFrame) -> pl.DataFrame:
         .alias("error_description"),
         pl.coalesce(p.str.json_path_match("$.errorDetails"), p).alias("payload"),
     )
+    # ``scatter`` writes into its series: each column starts from a copy of its own
     return df.with_columns(
-        none.scatter(idx, errs["error_code"]).alias("error_code"),
-        none.scatter(idx, errs["error_description"]).alias("error_description"),
-        df["payload"].scatter(idx, errs["payload"]).alias("payload"),
+        none.clone().scatter(idx, errs["error_code"]).alias("error_code"),
+        none.clone().scatter(idx, errs["error_description"]).alias("error_description"),
+        df["payload"].clone().scatter(idx, errs["payload"]).alias("payload"),
     )
 
 
