@@ -188,16 +188,18 @@ def test_sorting_by_charger_and_time_matches_a_full_sort(
     assert _by_charger_and_time(df).equals(want)
 
 
-def test_direction_words_map_alike_when_few_or_many_distinct(
+def test_direction_words_map_alike_when_short_few_or_many_distinct(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from chargescope.readers import base
 
     df = pl.DataFrame({"d": [" Incoming", "OUT", "sideways", None, "incoming"]})
+    short = df.select(base.direction_expr("d", df)).to_series().to_list()
+    monkeypatch.setattr(base, "_PER_VALUE_MIN", 0)
     few = df.select(base.direction_expr("d", df)).to_series().to_list()
     monkeypatch.setattr(base, "_PER_VALUE_MAX", 1)
     many = df.select(base.direction_expr("d", df)).to_series().to_list()
-    assert few == many == ["to_csms", "to_charger", None, None, "to_csms"]
+    assert short == few == many == ["to_csms", "to_charger", None, None, "to_csms"]
 
 
 def _examples_with_twists() -> list[Source]:

@@ -142,11 +142,15 @@ def direction_expr(col: str, df: pl.DataFrame) -> pl.Expr:
 
 
 _PER_VALUE_MAX = 10_000
+#: Below this many rows ``fn`` runs row by row: finding the distinct values costs more.
+_PER_VALUE_MIN = 5_000
 
 
 def per_value(col: str, fn: Callable[[pl.Expr], pl.Expr], df: pl.DataFrame) -> pl.Expr:
     """``fn`` applied to the distinct values of ``col`` only, then mapped back (when they are
-    few: a column of mostly distinct values gets ``fn`` row by row)."""
+    few: a column of mostly distinct values, or a short one, gets ``fn`` row by row)."""
+    if df.height < _PER_VALUE_MIN:
+        return fn(pl.col(col)).cast(pl.String)
     values = df[col].drop_nulls().unique()
     if values.len() > _PER_VALUE_MAX:
         return fn(pl.col(col)).cast(pl.String)
