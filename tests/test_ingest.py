@@ -215,6 +215,12 @@ def _examples_with_twists() -> list[Source]:
     arrows = by_name["arrows.log.gz"]
     swapped = arrows.replace(b">>", b"\0").replace(b"<<", b">>").replace(b"\0", b"<<")
     sources.append(Source("swapped-arrows.log", swapped))
+    for layout in ("steve.log.gz", "octt.log.gz", "arrows.log.gz"):  # small logs, read together
+        log = by_name[layout].split(b"\n")
+        step = len(log) // 4 + 1
+        for k in range(4):
+            part = b"\n".join(log[k * step : (k + 1) * step])
+            sources.append(Source(f"{k}-{layout.removesuffix('.gz')}", part))
     lines = by_name["stream.csv.gz"].split(b"\n")
     lines[5] = lines[5].replace(b"[2,", b"[7,", 1)
     lines[9] = lines[9][:40]
@@ -222,11 +228,13 @@ def _examples_with_twists() -> list[Source]:
     return sources
 
 
-def test_sources_normalized_together_give_what_each_alone_gives(
+def test_sources_read_and_normalized_together_give_what_each_alone_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     together = ingest_sources(_examples_with_twists())
+    assert len(together.files) == len(_examples_with_twists())
     monkeypatch.setattr("chargescope.ingest.NORMALIZE_BATCH", 1)  # every source on its own
+    monkeypatch.setattr("chargescope.ingest.PARALLEL_BELOW", 0)
     alone = ingest_sources(_examples_with_twists())
     assert together.frames.equals(alone.frames)
     assert [f.as_dict() for f in together.files] == [f.as_dict() for f in alone.files]

@@ -14,7 +14,7 @@ import pytest
 from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Source
-from chargescope.readers.textlog import read_layout, read_lines
+from chargescope.readers.textlog import read_layout, read_layout_many, read_lines
 from chargescope.writers import get_writer
 from tests.roundtrip import COMPARED, roundtrip
 
@@ -504,3 +504,50 @@ def test_fast_path_reads_like_the_general_path(
         if general.connections is not None:
             assert fast.connections is not None
             assert fast.connections.equals(general.connections)
+
+
+# --- logs read together read as each alone ---------------------------------------------------
+
+_HEADERS = ["Timezone: +02:00", "TZ=Europe/Berlin", "ChargePointId: CP-B", "server started", ""]
+
+
+def _same(together: ReadResult, alone: ReadResult) -> None:
+    assert together.frames.equals(alone.frames)
+    assert [(r.file, r.line, r.raw, r.reason) for r in together.rejects] == [
+        (r.file, r.line, r.raw, r.reason) for r in alone.rejects
+    ]
+    assert (together.noise, together.lines, together.notes) == (
+        alone.noise,
+        alone.lines,
+        alone.notes,
+    )
+    assert (together.connections is None) == (alone.connections is None)
+    if alone.connections is not None:
+        assert together.connections is not None
+        assert together.connections.equals(alone.connections)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("layout", [f for f in FAMILIES if f != "everest"])
+def test_logs_read_together_read_as_each_alone(
+    reference: pl.DataFrame, layout: str, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if fast:
+        monkeypatch.setattr("chargescope.readers.textlog.FAST_FROM_LINES", 0)
+    module = importlib.import_module(f"chargescope.readers.{layout}")
+    buf = io.BytesIO()
+    get_writer(layout)(reference.head(40), None, buf)
+    good = buf.getvalue().decode().split("\n")
+    rng = random.Random(f"{layout}-{fast}")
+    for _ in range(25):
+        sources = []
+        for j in range(rng.randint(1, 5)):
+            start = rng.randint(0, 10)
+            lines = [_mutate(rng, x) if rng.random() < 0.3 else x for x in good[start:]]
+            lines = lines[: rng.randint(0, len(lines))]
+            if rng.random() < 0.5:
+                lines.insert(0, rng.choice(_HEADERS))
+            sources.append(Source(f"logs/CP-{j}.log", "\n".join(lines).encode()))
+        together = read_layout_many(sources, module.LAYOUT, ReadOptions())
+        for got, source in zip(together, sources, strict=True):
+            _same(got, read_layout(source, module.LAYOUT, ReadOptions()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import polars as pl
 
@@ -236,6 +236,16 @@ class Reader(Protocol):
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read the whole source into raw frame rows, noise count and rejects."""
+        ...
+
+
+@runtime_checkable
+class ManyReader(Reader, Protocol):
+    """A reader that also reads several sources at once, each as if alone (small files then
+    share the fixed costs of each column pass)."""
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """:meth:`read` of each source, in order."""
         ...
 
 

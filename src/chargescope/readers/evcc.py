@@ -17,7 +17,14 @@ from chargescope.readers.base import (
     Sniff,
     Source,
 )
-from chargescope.readers.textlog import TS, FastPath, LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import (
+    TS,
+    FastPath,
+    LineLayout,
+    read_layout,
+    read_layout_many,
+    sniff_layout,
+)
 
 LAYOUT = LineLayout(
     marker=r"\b(?P<dir>recv|send) (?P<charger>[^:\s][^:]*): ",
@@ -76,6 +83,10 @@ class EvccReader:
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read frame and connection lines; the rest is noise."""
         return read_layout(source, LAYOUT, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Read several logs together, each as if alone."""
+        return read_layout_many(sources, LAYOUT, options)
 
 
 register(EvccReader())

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import TS, FastPath, LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import (
+    TS,
+    FastPath,
+    LineLayout,
+    read_layout,
+    read_layout_many,
+    sniff_layout,
+)
 
 LAYOUT = LineLayout(
     marker=r"\[ocpp[^\]]*\] (?P<charger>[^:]+): (?P<dir>receive message|send) ",
@@ -68,6 +75,10 @@ class PyOcppReader:
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read frame lines; other loggers and tracebacks are noise."""
         return read_layout(source, LAYOUT, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Read several logs together, each as if alone."""
+        return read_layout_many(sources, LAYOUT, options)
 
 
 register(PyOcppReader())

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.textlog import FastPath, LineLayout, read_layout, sniff_layout
+from chargescope.readers.textlog import (
+    FastPath,
+    LineLayout,
+    read_layout,
+    read_layout_many,
+    sniff_layout,
+)
 
 _SESSION = r"\[chargeBoxId=(?P<charger>[^,\]]*), sessionId=[^\]]*\] "
 
@@ -64,6 +70,10 @@ class SteveReader:
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read frame and connection lines; the rest of the application log is noise."""
         return read_layout(source, LAYOUT, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Read several logs together, each as if alone."""
+        return read_layout_many(sources, LAYOUT, options)
 
 
 register(SteveReader())

@@ -45,7 +45,6 @@ from chargescope.readers.base import (
     NoMatch,
     ReadOptions,
     ReadResult,
-    Reject,
     Sniff,
     Source,
     per_value,
@@ -225,12 +224,13 @@ def parse_log_times(texts: pl.Series, tz: str | None) -> pl.Series:
     return parse_times(texts, tz).cast(UTC_MS).alias("ts")
 
 
-def _times(df: pl.DataFrame, zone: Zone) -> tuple[pl.DataFrame, bool]:
-    """Add ``ts`` from the first date-time before ``start``; say whether any lacked a zone."""
+def _times(df: pl.DataFrame, zone: Zone) -> tuple[pl.DataFrame, pl.Series]:
+    """Add ``ts`` from the first date-time before ``start``; also the lines whose time lacked
+    a zone."""
     before = pl.col("raw").cast(pl.Binary).bin.head(pl.col("start")).cast(pl.String)
     texts = df.select(before.str.extract(f"({TS})", 1))["raw"]
-    zoneless = bool(texts.drop_nulls().str.contains(_HAS_ZONE).not_().any())
-    return df.with_columns(parse_log_times(texts, zone.tz).alias("ts")), zoneless
+    no_zone = texts.is_not_null() & ~texts.str.contains(_HAS_ZONE)
+    return df.with_columns(parse_log_times(texts, zone.tz).alias("ts")), df["line"].filter(no_zone)
 
 
 def _directions(frames: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
@@ -258,17 +258,19 @@ def charger_expr(df: pl.DataFrame) -> pl.Expr:
 
 
 def _chargers(
-    lines: pl.DataFrame, rows: pl.DataFrame, layout: LineLayout, source: Source, notes: list[str]
-) -> pl.DataFrame:
-    """Fill ``charger_id`` from the line (``charger``), else the nearest banner above, else the
-    file stem. Banners are looked for only on lines that are not frames (a payload's text
-    is never a banner)."""
+    lines: pl.DataFrame, rows: pl.DataFrame, layout: LineLayout, stems: list[str]
+) -> tuple[pl.DataFrame, dict[int, list[str]]]:
+    """Fill ``charger_id`` from the line (``charger``), else the nearest banner above in the
+    same file (``part__``), else the file stem; and each file's notes on that. Banners are
+    looked for only on lines that are not frames (a payload's text is never a banner)."""
+    notes: dict[int, list[str]] = {k: [] for k in range(len(stems))}
     if layout.charger_banner is not None:
         others = lines.filter(~pl.col("line").is_in(rows["line"].implode()))
         banners = (
             others.filter(pl.col("raw").str.contains(layout.charger_banner))
             .select(
                 "line",
+                "part__",
                 pl.col("raw")
                 .str.extract(layout.charger_banner, 1)
                 .str.strip_chars()
@@ -276,27 +278,31 @@ def _chargers(
             )
             .filter(pl.col("banner").is_not_null() & (pl.col("banner") != ""))
         )
-        rows = rows.join_asof(banners, on="line", strategy="backward")
-        if banners.height:
-            names = banners["banner"].unique(maintain_order=True)
-            shown = ", ".join(names.head(3).to_list()) + (", ..." if names.len() > 3 else "")
-            notes.append(f"charger id taken from the log header ({shown})")
-        rows = rows.with_columns(pl.coalesce("charger", "banner").alias("charger"))
-    missing = rows["charger"].null_count()
-    if missing:
-        fallback = stem(source)
-        notes.append(
-            f"no charger id in the log for {missing} frame(s): "
-            f"charger id taken from the file name ({fallback})"
+        rows = rows.join_asof(
+            banners, on="line", by="part__", strategy="backward", check_sortedness=False
         )
+        for (k,), found in banners.group_by("part__", maintain_order=True):
+            names = found["banner"].unique(maintain_order=True)
+            shown = ", ".join(names.head(3).to_list()) + (", ..." if names.len() > 3 else "")
+            notes[int(k)].append(f"charger id taken from the log header ({shown})")
+        rows = rows.with_columns(pl.coalesce("charger", "banner").alias("charger")).drop("banner")
+    if rows["charger"].null_count():
+        missing = rows.filter(pl.col("charger").is_null()).group_by("part__").len()
+        for k, n in missing.sort("part__").iter_rows():
+            notes[int(k)].append(
+                f"no charger id in the log for {n} frame(s): "
+                f"charger id taken from the file name ({stems[k]})"
+            )
+        fallback = pl.col("part__").replace_strict(dict(enumerate(stems)), return_dtype=pl.String)
         rows = rows.with_columns(pl.col("charger").fill_null(fallback))
-    return rows.rename({"charger": "charger_id"})
+    return rows.rename({"charger": "charger_id"}), notes
 
 
 def _connections(
     lines: pl.DataFrame, frames: pl.DataFrame, layout: LineLayout, zone: Zone
-) -> tuple[pl.DataFrame, bool]:
-    """Connection events (ts, charger, event, detail, line) from non-frame connection lines."""
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Connection events (ts, charger, event, detail, line) from non-frame connection lines;
+    also the lines of connection lines whose time lacked a zone."""
     assert layout.connect is not None
     is_frame = pl.repeat(False, lines.height, eager=True).scatter(frames["line"] - 1, True)
     hits = columnar.query(
@@ -325,7 +331,7 @@ def _connections(
         pl.col("detail").cast(pl.String).str.strip_chars().alias("detail"),
         "line",
     ).filter(pl.col("ts").is_not_null() & pl.col("charger_id").is_not_null())
-    return df, zoneless and df.height > 0
+    return df, zoneless
 
 
 def _frame_rows(lines: pl.DataFrame, layout: LineLayout) -> pl.DataFrame:
@@ -481,54 +487,137 @@ def read_layout(source: Source, layout: LineLayout, options: ReadOptions) -> Rea
     return read_lines(split_lines(source.data), layout, options, source)
 
 
+def read_layout_many(
+    sources: list[Source], layout: LineLayout, options: ReadOptions
+) -> list[ReadResult]:
+    """:func:`read_layout` of several logs, each read as if alone. Logs whose zone-less times
+    are read in the same zone go through the engine together: a few column passes for all
+    of them instead of a few for each (what a folder of small logs costs)."""
+    parts = [(s, split_lines(s.data)) for s in sources]
+    zones = [find_zone(lines["raw"].head(BANNER_LINES).to_list(), options) for _, lines in parts]
+    out: dict[int, ReadResult] = {}
+    for zone in dict.fromkeys(zones):
+        idx = [i for i, z in enumerate(zones) if z == zone]
+        got = _read_parts([parts[i] for i in idx], layout, zone)
+        out.update(zip(idx, got, strict=True))
+    return [out[i] for i in range(len(parts))]
+
+
 def read_lines(
     lines: pl.DataFrame, layout: LineLayout, options: ReadOptions, source: Source
 ) -> ReadResult:
     """Read the (``line``, ``raw``) rows of a text log; ``raw`` may span several source lines."""
-    notes: list[str] = []
     zone = find_zone(lines["raw"].head(BANNER_LINES).to_list(), options)
+    return _read_parts([(source, lines)], layout, zone)[0]
+
+
+def _read_parts(
+    parts: list[tuple[Source, pl.DataFrame]], layout: LineLayout, zone: Zone
+) -> list[ReadResult]:
+    """Read the lines of one or more logs whose zone-less times are read in ``zone``.
+
+    Several logs' lines are numbered on from one another, so that every step runs once over
+    all of them; ``part__`` (found from the line number) says whose a row is where it matters:
+    banners, the file-name charger id, notes and counts, and the split of the results.
+    """
+    sizes = [lines.height for _, lines in parts]
+    starts = [sum(sizes[:k]) for k in range(len(parts))]
+    if len(parts) == 1:
+        lines = parts[0][1]
+    else:
+        lines = pl.concat(
+            [p.with_columns(pl.col("line") + at) for (_, p), at in zip(parts, starts, strict=True)]
+        )
+    lines = lines.with_columns(_part_of(pl.col("line"), starts))
     use_fast = layout.fast is not None and lines.height >= FAST_FROM_LINES
     fast = _fast_frames(lines, layout, zone) if use_fast else None
     rest = lines if fast is None else lines.filter(~fast[1])
     rows = _frame_rows(rest, layout)
     rows, zoneless = _times(rows, zone)
-    rows, rejects = _split_no_ts(rows, source.name)
+    rows, no_ts = _split_no_ts(rows)
     rows = _directions(rows, layout)
     rows = rows.with_columns(charger_expr(rows)).select(_FAST_COLUMNS)
     if fast is not None and fast[0].height:
         assert layout.fast is not None
-        zoneless = zoneless or not layout.fast.ts_utc
+        if not layout.fast.ts_utc:
+            zoneless = pl.concat([zoneless, fast[0]["line"]])
         rows = pl.concat([fast[0], rows]).sort("line") if rows.height else fast[0]
-    rows = _chargers(lines, rows, layout, source, notes)
-    conns = None
-    used = rows.height + len(rejects)
+    rows = rows.with_columns(_part_of(pl.col("line"), starts))
+    rows, notes = _chargers(lines, rows, layout, [stem(src) for src, _ in parts])
+    conns, conn_zoneless = None, pl.Series("line", [], dtype=pl.Int64)
     if layout.connect is not None:
         conns, conn_zoneless = _connections(lines, rows, layout, zone)
-        used += conns.height
-        zoneless = zoneless or conn_zoneless
-    short = lines["raw"].filter(lines["raw"].str.len_bytes() < 64)
-    blank = int(short.str.strip_chars().eq("").sum())
-    if zoneless:
-        notes.append(zone.why)
-    frames = rows.select("ts", "charger_id", "direction", "frame", "line")
-    return ReadResult(
-        frames,
-        noise=lines.height - blank - used,
-        rejects=rejects,
-        connections=conns,
-        notes=notes,
-        lines=lines.height,
-        verify_direction=layout.direction_note if layout.infer_direction else None,
+        conns = conns.with_columns(_part_of(pl.col("line"), starts))
+    short = lines.filter(pl.col("raw").str.len_bytes() < 64)
+    blank = short.filter(pl.col("raw").str.strip_chars() == "")
+    split = _Split(starts, sizes)
+    out = []
+    for k, (source, _) in enumerate(parts):
+        frames = split.rows(rows, k)
+        rejects = rejects_from(
+            source.name,
+            split.rows(no_ts, k)["line"].to_list(),
+            split.rows(no_ts, k)["raw"].to_list(),
+            "frame line without a readable timestamp",
+        )
+        own_conns = None if conns is None else split.rows(conns, k).drop("part__")
+        used = frames.height + len(rejects) + (0 if own_conns is None else own_conns.height)
+        own_notes = notes[k]
+        if split.has(zoneless, k) or (
+            own_conns is not None and own_conns.height and split.has(conn_zoneless, k)
+        ):
+            own_notes.append(zone.why)
+        out.append(
+            ReadResult(
+                frames.select("ts", "charger_id", "direction", "frame", "line"),
+                noise=sizes[k] - split.rows(blank, k).height - used,
+                rejects=rejects,
+                connections=own_conns,
+                notes=own_notes,
+                lines=sizes[k],
+                verify_direction=layout.direction_note if layout.infer_direction else None,
+            )
+        )
+    return out
+
+
+def _part_of(line: pl.Expr, starts: list[int]) -> pl.Expr:
+    """Which log (``part__``) a line number of the joined lines belongs to."""
+    if len(starts) == 1:
+        return pl.lit(0, dtype=pl.UInt32).alias("part__")
+    bounds = pl.Series(starts, dtype=pl.Int64)
+    return (
+        (pl.lit(bounds).search_sorted(line - 1, side="right") - 1).cast(pl.UInt32).alias("part__")
     )
 
 
-def _split_no_ts(rows: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Reject]]:
-    """Frame lines without a readable timestamp become rejects."""
-    bad = rows.filter(pl.col("ts").is_null())
-    rejects = rejects_from(
-        file, bad["line"].to_list(), bad["raw"].to_list(), "frame line without a readable timestamp"
-    )
-    return rows.filter(pl.col("ts").is_not_null()), rejects
+@dataclass(frozen=True)
+class _Split:
+    """The joined lines' offsets: results handed back to each log with its own line numbers."""
+
+    starts: list[int]
+    sizes: list[int]
+
+    def rows(self, df: pl.DataFrame, k: int) -> pl.DataFrame:
+        """The rows of log ``k`` (by ``line``), numbered as in that log."""
+        if len(self.starts) == 1:
+            return df
+        at = self.starts[k]
+        mine = df.filter(pl.col("line").is_between(at + 1, at + self.sizes[k]))
+        return mine.with_columns(pl.col("line") - at)
+
+    def has(self, lines: pl.Series, k: int) -> bool:
+        """Whether any of ``lines`` (joined numbering) is in log ``k``."""
+        if len(self.starts) == 1:
+            return lines.len() > 0
+        at = self.starts[k]
+        return bool(lines.is_between(at + 1, at + self.sizes[k]).any())
+
+
+def _split_no_ts(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Frame lines without a readable timestamp, set apart (``line``, ``raw``) as rejects."""
+    bad = rows.filter(pl.col("ts").is_null()).select("line", "raw")
+    return rows.filter(pl.col("ts").is_not_null()), bad
 
 
 def sniff_layout(
