@@ -258,19 +258,25 @@ def charger_expr(df: pl.DataFrame) -> pl.Expr:
 
 
 def _chargers(
-    lines: pl.DataFrame, rows: pl.DataFrame, layout: LineLayout, stems: list[str]
+    lines: pl.DataFrame,
+    rows: pl.DataFrame,
+    layout: LineLayout,
+    stems: list[str],
+    starts: list[int],
 ) -> tuple[pl.DataFrame, dict[int, list[str]]]:
     """Fill ``charger_id`` from the line (``charger``), else the nearest banner above in the
-    same file (``part__``), else the file stem; and each file's notes on that. Banners are
-    looked for only on lines that are not frames (a payload's text is never a banner)."""
+    same file, else the file stem; and each file's notes on that (``starts``: where each
+    file's lines start in the joined numbering). Banners are looked for only on lines that
+    are not frames (a payload's text is never a banner)."""
     notes: dict[int, list[str]] = {k: [] for k in range(len(stems))}
+    part = _part_of(pl.col("line"), starts)
     if layout.charger_banner is not None:
         others = lines.filter(~pl.col("line").is_in(rows["line"].implode()))
         banners = (
             others.filter(pl.col("raw").str.contains(layout.charger_banner))
             .select(
                 "line",
-                "part__",
+                part,
                 pl.col("raw")
                 .str.extract(layout.charger_banner, 1)
                 .str.strip_chars()
@@ -278,7 +284,7 @@ def _chargers(
             )
             .filter(pl.col("banner").is_not_null() & (pl.col("banner") != ""))
         )
-        rows = rows.join_asof(
+        rows = rows.with_columns(part).join_asof(
             banners, on="line", by="part__", strategy="backward", check_sortedness=False
         )
         for (k,), found in banners.group_by("part__", maintain_order=True):
@@ -287,6 +293,7 @@ def _chargers(
             notes[int(k)].append(f"charger id taken from the log header ({shown})")
         rows = rows.with_columns(pl.coalesce("charger", "banner").alias("charger")).drop("banner")
     if rows["charger"].null_count():
+        rows = rows.with_columns(part)
         missing = rows.filter(pl.col("charger").is_null()).group_by("part__").len()
         for k, n in missing.sort("part__").iter_rows():
             notes[int(k)].append(
@@ -528,7 +535,6 @@ def _read_parts(
         lines = pl.concat(
             [p.with_columns(pl.col("line") + at) for (_, p), at in zip(parts, starts, strict=True)]
         )
-    lines = lines.with_columns(_part_of(pl.col("line"), starts))
     use_fast = layout.fast is not None and lines.height >= FAST_FROM_LINES
     fast = _fast_frames(lines, layout, zone) if use_fast else None
     rest = lines if fast is None else lines.filter(~fast[1])
@@ -542,12 +548,10 @@ def _read_parts(
         if not layout.fast.ts_utc:
             zoneless = pl.concat([zoneless, fast[0]["line"]])
         rows = pl.concat([fast[0], rows]).sort("line") if rows.height else fast[0]
-    rows = rows.with_columns(_part_of(pl.col("line"), starts))
-    rows, notes = _chargers(lines, rows, layout, [stem(src) for src, _ in parts])
+    rows, notes = _chargers(lines, rows, layout, [stem(src) for src, _ in parts], starts)
     conns, conn_zoneless = None, pl.Series("line", [], dtype=pl.Int64)
     if layout.connect is not None:
         conns, conn_zoneless = _connections(lines, rows, layout, zone)
-        conns = conns.with_columns(_part_of(pl.col("line"), starts))
     short = lines.filter(pl.col("raw").str.len_bytes() < 64)
     blank = short.filter(pl.col("raw").str.strip_chars() == "")
     split = _Split(starts, sizes)
@@ -560,7 +564,7 @@ def _read_parts(
             split.rows(no_ts, k)["raw"].to_list(),
             "frame line without a readable timestamp",
         )
-        own_conns = None if conns is None else split.rows(conns, k).drop("part__")
+        own_conns = None if conns is None else split.rows(conns, k)
         used = frames.height + len(rejects) + (0 if own_conns is None else own_conns.height)
         own_notes = notes[k]
         if split.has(zoneless, k) or (
