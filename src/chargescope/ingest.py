@@ -288,6 +288,14 @@ def _raw(reads: list[_Read]) -> pl.DataFrame:
     """The readers' rows in the raw schema, tagged with their source, place in it and file
     (one pass for all of them: a per-source pass costs as much for ten rows as for ten
     thousand)."""
+    if len(reads) == 1:  # constant columns stay scalars: nothing repeated per row
+        read = reads[0]
+        return conform(read.result.frames, RAW_SCHEMA).with_columns(
+            pl.lit(read.src, dtype=pl.Int32).alias("src"),
+            pl.lit(read.name).alias("file"),
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("seq"),
+            pl.coalesce("frame", "payload").alias("raw"),
+        )
     reads = [r for r in reads if r.result.frames.height]
     frames = [r.result.frames for r in reads]
     if not frames:
