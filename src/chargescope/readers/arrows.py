@@ -18,13 +18,12 @@ allow spaces). The timestamp is the first date-time before the charger.
 from __future__ import annotations
 
 from chargescope.readers import register
-from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
+from chargescope.readers.base import TO_CHARGER, TO_CSMS, Sniff
 from chargescope.readers.textlog import (
     TS,
     FastPath,
+    LayoutReader,
     LineLayout,
-    read_layout,
-    read_layout_many,
     sniff_layout,
 )
 
@@ -78,10 +77,11 @@ LAYOUT = LineLayout(
 _SNIFF = TS + r"\]?\s.*?(?:\[[^\[\]]+\]|[^\s\[\]:]+):?\s*(?:>>|<<|->|<-|=>|<=)\s*\[\s*[234]\s*,"
 
 
-class ArrowsReader:
+class ArrowsReader(LayoutReader):
     """Reads generic server/charger text logs with ``>>``/``<<`` style direction arrows."""
 
     name = "arrows"
+    layout = LAYOUT
     title = "Text log with arrows (TIMESTAMP [LEVEL] CHARGER >> FRAME / << FRAME)"
     sample = (
         "2025-03-03 08:00:00.000 INFO  server started, timezone: UTC\n"
@@ -99,14 +99,6 @@ class ArrowsReader:
             "timestamped lines with a charger, >>/<< and an OCPP-J frame",
             needles=(">>", "<<", "->", "<-", "=>", "<="),
         )
-
-    def read(self, source: Source, options: ReadOptions) -> ReadResult:
-        """Read frame lines; everything else is noise or a connection event."""
-        return read_layout(source, LAYOUT, options)
-
-    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
-        """Read several logs together, each as if alone."""
-        return read_layout_many(sources, LAYOUT, options)
 
 
 register(ArrowsReader())

@@ -12,17 +12,13 @@ from chargescope.readers.base import (
     TO_CHARGER,
     TO_CSMS,
     Match,
-    ReadOptions,
-    ReadResult,
     Sniff,
-    Source,
 )
 from chargescope.readers.textlog import (
     TS,
     FastPath,
+    LayoutReader,
     LineLayout,
-    read_layout,
-    read_layout_many,
     sniff_layout,
 )
 
@@ -48,10 +44,11 @@ LAYOUT = LineLayout(
 )
 
 
-class EvccReader:
+class EvccReader(LayoutReader):
     """Reads evcc's OCPP trace lines out of its log."""
 
     name = "evcc"
+    layout = LAYOUT
     title = "evcc log ([ocpp  ] TRACE date recv|send ID: FRAME)"
     sample = (
         "[main  ] INFO 2025/03/03 08:00:00 evcc 0.131.0, timezone: UTC\n"
@@ -79,14 +76,6 @@ class EvccReader:
             "timestamped recv/send ID: FRAME lines",
             needles=("recv ", "send "),
         )
-
-    def read(self, source: Source, options: ReadOptions) -> ReadResult:
-        """Read frame and connection lines; the rest is noise."""
-        return read_layout(source, LAYOUT, options)
-
-    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
-        """Read several logs together, each as if alone."""
-        return read_layout_many(sources, LAYOUT, options)
 
 
 register(EvccReader())

@@ -11,12 +11,11 @@ from the file name.
 from __future__ import annotations
 
 from chargescope.readers import register
-from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
+from chargescope.readers.base import TO_CHARGER, TO_CSMS, Sniff
 from chargescope.readers.textlog import (
     FastPath,
+    LayoutReader,
     LineLayout,
-    read_layout,
-    read_layout_many,
     sniff_layout,
 )
 
@@ -44,10 +43,11 @@ LAYOUT = LineLayout(
 )
 
 
-class OcttReader:
+class OcttReader(LayoutReader):
     """Reads OCTT test-case logs: ``[msg-in]``/``[msg-out]`` frame lines under a header."""
 
     name = "octt"
+    layout = LAYOUT
     title = "OCTT compliance test log ([TIME] [msg-in|msg-out] FRAME, [verdict])"
     sample = (
         "Test case: TC_B_01_CS Cold Boot Charging Station\n"
@@ -69,14 +69,6 @@ class OcttReader:
             "OCTT [TIME] [msg-in]/[msg-out] lines",
             needles=("[msg-",),
         )
-
-    def read(self, source: Source, options: ReadOptions) -> ReadResult:
-        """Read frame lines; header, info and verdict lines are noise."""
-        return read_layout(source, LAYOUT, options)
-
-    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
-        """Read several logs together, each as if alone."""
-        return read_layout_many(sources, LAYOUT, options)
 
 
 register(OcttReader())

@@ -12,13 +12,12 @@ integration's) become connection events.
 from __future__ import annotations
 
 from chargescope.readers import register
-from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
+from chargescope.readers.base import TO_CHARGER, TO_CSMS, Sniff
 from chargescope.readers.textlog import (
     TS,
     FastPath,
+    LayoutReader,
     LineLayout,
-    read_layout,
-    read_layout_many,
     sniff_layout,
 )
 
@@ -48,10 +47,11 @@ LAYOUT = LineLayout(
 )
 
 
-class PyOcppReader:
+class PyOcppReader(LayoutReader):
     """Reads the ``ocpp`` Python library's log lines out of an application log."""
 
     name = "pyocpp"
+    layout = LAYOUT
     title = "Python ocpp library log ([ocpp] CP: receive message FRAME / send FRAME)"
     sample = (
         "2025-03-03 08:00:00.000 INFO (MainThread) [homeassistant.setup] Time zone: UTC\n"
@@ -71,14 +71,6 @@ class PyOcppReader:
             "[ocpp] CP: receive message/send lines",
             needles=("[ocpp",),
         )
-
-    def read(self, source: Source, options: ReadOptions) -> ReadResult:
-        """Read frame lines; other loggers and tracebacks are noise."""
-        return read_layout(source, LAYOUT, options)
-
-    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
-        """Read several logs together, each as if alone."""
-        return read_layout_many(sources, LAYOUT, options)
 
 
 register(PyOcppReader())

@@ -10,12 +10,11 @@ CSMS: ``Received`` = ``to_csms``, ``Sending`` = ``to_charger``. ``Connection is 
 from __future__ import annotations
 
 from chargescope.readers import register
-from chargescope.readers.base import TO_CHARGER, TO_CSMS, ReadOptions, ReadResult, Sniff, Source
+from chargescope.readers.base import TO_CHARGER, TO_CSMS, Sniff
 from chargescope.readers.textlog import (
     FastPath,
+    LayoutReader,
     LineLayout,
-    read_layout,
-    read_layout_many,
     sniff_layout,
 )
 
@@ -43,10 +42,11 @@ LAYOUT = LineLayout(
 )
 
 
-class SteveReader:
+class SteveReader(LayoutReader):
     """Reads SteVe CSMS logs (WebSocketLogger lines among the rest of the application log)."""
 
     name = "steve"
+    layout = LAYOUT
     title = "SteVe CSMS log ([chargeBoxId=..., sessionId=...] Received:/Sending: FRAME)"
     sample = (
         "[INFO ] 2025-03-03 08:00:00,000 de.rwth.idsg.steve.SteveAppContext - time zone: UTC\n"
@@ -66,14 +66,6 @@ class SteveReader:
             "SteVe [chargeBoxId=..., sessionId=...] Received/Sending lines",
             needles=("[chargeBoxId=",),
         )
-
-    def read(self, source: Source, options: ReadOptions) -> ReadResult:
-        """Read frame and connection lines; the rest of the application log is noise."""
-        return read_layout(source, LAYOUT, options)
-
-    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
-        """Read several logs together, each as if alone."""
-        return read_layout_many(sources, LAYOUT, options)
 
 
 register(SteveReader())

@@ -510,6 +510,21 @@ def read_layout_many(
     return [out[i] for i in range(len(parts))]
 
 
+class LayoutReader:
+    """Reading for a single-line text-log reader: its ``layout``, one log or several at once
+    (subclasses add ``name``, ``title``, ``sample`` and ``sniff``)."""
+
+    layout: LineLayout
+
+    def read(self, source: Source, options: ReadOptions) -> ReadResult:
+        """Frame and connection lines; the rest of the log is counted noise."""
+        return read_layout(source, self.layout, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several logs read together, each as if alone."""
+        return read_layout_many(sources, self.layout, options)
+
+
 def read_lines(
     lines: pl.DataFrame, layout: LineLayout, options: ReadOptions, source: Source
 ) -> ReadResult:
@@ -658,6 +673,7 @@ def sniff_layout(
 __all__ = [
     "TS",
     "FastPath",
+    "LayoutReader",
     "LineLayout",
     "Zone",
     "charger_expr",
