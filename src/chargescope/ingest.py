@@ -132,15 +132,6 @@ def _summary(source: Source, reader: Reader, reason: str, result: ReadResult) ->
     )
 
 
-def read_source(
-    source: Source, layout: str | None, options: ReadOptions
-) -> tuple[ReadResult, FileSummary]:
-    """Detect (or take) the layout of one source and read it."""
-    reader, reason = choose_reader(source, layout, options)
-    result = reader.read(source, options)
-    return result, _summary(source, reader, reason, result)
-
-
 def _answer_actions(df: pl.DataFrame) -> pl.DataFrame:
     """Answers without direction or action take the action of their call (same charger and
     message id, the nearest call before them in the source): their direction follows from it."""
