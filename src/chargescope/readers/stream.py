@@ -52,14 +52,7 @@ class StreamReader:
             notes.append(
                 f"no charger column: charger id taken from the file name ({PurePath(source.name).stem})"
             )
-        df = rows.select(
-            pl.Series("ts", parse_times(rows[time_col], options.tz)),
-            charger.alias("charger_id"),
-            direction_expr("type", rows).alias("direction"),
-            pl.col("message").alias("frame"),
-            "line",
-            pl.col("message").alias("raw"),
-        )
+        df = _frames(rows, time_col, charger, options)
         df, rejects = split_rejects(
             df, pl.col("ts").is_null(), source.name, "raw", "no readable timestamp"
         )
@@ -67,6 +60,88 @@ class StreamReader:
             df = df.reverse()
             notes.append("rows were newest first: read in reverse")
         return ReadResult(df.drop("raw"), rejects=rejects, notes=notes, lines=rows.height)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several exports, each as if read alone: those sharing their header line are parsed
+        as one (their rows numbered on), then handed back file by file."""
+        heads = [_header_line(s.data) for s in sources]
+        out: dict[int, ReadResult] = {}
+        for head in dict.fromkeys(heads):
+            idx = [i for i, h in enumerate(heads) if h == head]
+            got = _read_joint([sources[i] for i in idx], head, options) if head else None
+            if got is None:
+                got = [self.read(sources[i], options) for i in idx]
+            out.update(zip(idx, got, strict=True))
+        return [out[i] for i in range(len(sources))]
+
+
+def _frames(
+    rows: pl.DataFrame, time_col: str, charger: pl.Expr, options: ReadOptions
+) -> pl.DataFrame:
+    """Raw frame rows (and each row's ``raw`` text) of the parsed CSV rows."""
+    return rows.select(
+        pl.Series("ts", parse_times(rows[time_col], options.tz)),
+        charger.alias("charger_id"),
+        direction_expr("type", rows).alias("direction"),
+        pl.col("message").alias("frame"),
+        "line",
+        pl.col("message").alias("raw"),
+    )
+
+
+def _header_line(data: bytes) -> bytes:
+    """The first line of an export, with its line break (empty when it has only that line)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    end = data.find(b"\n")
+    return b"" if end < 0 or not data[:end].strip() else data[: end + 1]
+
+
+def _read_joint(
+    sources: list[Source], head: bytes, options: ReadOptions
+) -> list[ReadResult] | None:
+    """Exports with the same header line parsed as one; None when that would not read each
+    as alone does (a quoted field over several lines, a blank line, a missing column)."""
+    bodies = [s.data.removeprefix(b"\xef\xbb\xbf")[len(head) :] for s in sources]
+    bodies = [b if not b or b.endswith(b"\n") else b + b"\n" for b in bodies]
+    counts = [b.count(b"\n") for b in bodies]
+    delim, names = header(head.decode("utf-8", errors="replace"))
+    time_col = find(names, "timestamp", "time")
+    if not time_col or "type" not in names or "message" not in names:
+        return None
+    rows = read_rows(Source("joint", head + b"".join(bodies)), delim)
+    total = sum(counts)
+    if rows.height != total or (total and rows["line"][-1] != total + 1):
+        return None  # some row is not one line: rows cannot be told apart by file
+    starts = [sum(counts[:k]) for k in range(len(sources))]
+    part = (
+        pl.lit(pl.Series(starts, dtype=pl.Int64)).search_sorted(pl.col("line") - 2, side="right")
+        - 1
+    )
+    charger_col = find(rows.columns, "charger", "charger_id", "chargerid", "station")
+    stems = [PurePath(s.name).stem for s in sources]
+    charger = (
+        pl.col(charger_col).str.strip_chars()
+        if charger_col
+        else part.replace_strict(dict(enumerate(stems)), return_dtype=pl.String)
+    )
+    df = _frames(rows, time_col, charger, options).with_columns(part.alias("part"))
+    out = []
+    for k, source in enumerate(sources):
+        mine = df.filter(pl.col("part") == k).drop("part")
+        mine = mine.with_columns(pl.col("line") - starts[k])
+        mine, rejects = split_rejects(
+            mine, pl.col("ts").is_null(), source.name, "raw", "no readable timestamp"
+        )
+        notes = (
+            []
+            if charger_col
+            else [f"no charger column: charger id taken from the file name ({stems[k]})"]
+        )
+        if newest_first(mine["ts"]):
+            mine = mine.reverse()
+            notes.append("rows were newest first: read in reverse")
+        out.append(ReadResult(mine.drop("raw"), rejects=rejects, notes=notes, lines=counts[k]))
+    return out
 
 
 register(StreamReader())
