@@ -639,6 +639,12 @@ def _split_no_ts(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return rows.filter(pl.col("ts").is_not_null()), bad
 
 
+def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``needles``: a needle is looked for only when each of its
+    characters occurs (a one-character search is a fast byte scan; a longer one is not)."""
+    return any(all(c in text for c in set(n)) and n in text for n in needles)
+
+
 def sniff_layout(
     head: str,
     name: str,
@@ -658,7 +664,7 @@ def sniff_layout(
     rx = re.compile(pattern)
     hint = re.compile("|".join(re.escape(n) for n in needles)) if needles else None
     hits = 0
-    if needles and not any(n in head for n in needles):
+    if needles and not _holds_any(head, needles):
         return NoMatch(f"no {what}")
     for line in head.lstrip("\ufeff").splitlines():
         if hint and not hint.search(line):
