@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.jsonshape import is_exchange, peek, read_records, roles_of
+from chargescope.readers.jsonshape import (
+    is_exchange,
+    peek,
+    read_records,
+    read_records_many,
+    roles_of,
+)
 
 
 class ExchangeReader:
@@ -54,6 +60,10 @@ class ExchangeReader:
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Expand every record into its CALL and answer frames."""
         return read_records(source, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several exports, each as if read alone (JSON lines decoded together)."""
+        return read_records_many(sources, options)
 
 
 register(ExchangeReader())

@@ -44,6 +44,7 @@ from chargescope.readers.jsonshape import (
     is_frame_record,
     peek,
     read_records,
+    read_records_many,
     roles_of,
     split_lines,
     zone_note,
@@ -86,6 +87,10 @@ class FrameRecordReader:
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Read every record as one frame."""
         return read_records(source, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several files, each as if read alone (JSON lines decoded together)."""
+        return read_records_many(sources, options)
 
 
 class TraceReader:

@@ -342,17 +342,32 @@ class Loaded:
     exact_lines: bool = True
 
 
+@dataclass
+class _Plan:
+    """How a JSON source is held and which keys are read from it."""
+
+    data: bytes  # without a byte-order mark
+    peek: Peek
+    keys: list[str]
+    schema: dict[str, pl.DataType]
+
+
+def _plan(source: Source, nested: str | None) -> _Plan:
+    """Look at a source's head: its container and the keys its records need."""
+    data = source.data.removeprefix(b"\xef\xbb\xbf")
+    p = peek(data[: 1 << 20].decode("utf-8", errors="replace"))
+    sample = [r.get(nested) if nested else r for r in p.records]
+    keys = _needed_keys(_dicts(sample))
+    return _Plan(data, p, keys, _schema(keys, nested))
+
+
 def load(source: Source, nested: str | None = None) -> Loaded:
     """Decode a JSON-lines, JSON-array or wrapped-document source into text columns.
 
     ``nested`` names an object each record wraps its fields in (Elasticsearch's ``_source``).
     """
-    data = source.data.removeprefix(b"\xef\xbb\xbf")
-    head = data[: 1 << 20].decode("utf-8", errors="replace")
-    p = peek(head)
-    sample = [r.get(nested) if nested else r for r in p.records]
-    keys = _needed_keys(_dicts(sample))
-    schema = _schema(keys, nested)
+    plan = _plan(source, nested)
+    data, p, keys, schema = plan.data, plan.peek, plan.keys, plan.schema
     exact = True
     if p.container == "document":
         got = _document_lines(data, source.name, schema, p)
@@ -1015,7 +1030,50 @@ def _order(frames: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
 
 def read_records(source: Source, options: ReadOptions, nested: str | None = None) -> ReadResult:
     """Load a JSON source and turn its records into frames: the whole ``read`` of a JSON layout."""
-    loaded = load(source, nested)
+    return _records_result(load(source, nested), source, options)
+
+
+def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+    """:func:`read_records` of each source. JSON-lines sources whose records need the same
+    keys are decoded in one pass (their lines numbered on), then handed back file by file."""
+    plans = [_plan(s, None) for s in sources]
+    out: dict[int, ReadResult] = {}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, plan in enumerate(plans):
+        if plan.peek.container == "lines":
+            groups.setdefault(tuple(plan.keys), []).append(i)
+    for idx in groups.values():
+        loaded = _load_lines_many([plans[i] for i in idx]) if len(idx) > 1 else None
+        for n, i in enumerate(idx):
+            got = load(sources[i]) if loaded is None else loaded[n]
+            out[i] = _records_result(got, sources[i], options)
+    return [out[i] if i in out else read_records(s, options) for i, s in enumerate(sources)]
+
+
+def _load_lines_many(plans: list[_Plan]) -> list[Loaded] | None:
+    """JSON-lines sources with one schema decoded together; None when a line is broken
+    (each source is then loaded alone, which says which lines and why)."""
+    datas = [p.data if p.data.endswith(b"\n") else p.data + b"\n" for p in plans]
+    if any(d.count(b"\r") != d.count(b"\r\n") for d in datas):
+        return None  # a lone carriage return: lines could be numbered otherwise
+    counts = [d.count(b"\n") for d in datas]
+    starts = [sum(counts[:k]) for k in range(len(plans))]
+    lines = split_lines(b"".join(datas))
+    rows = _duck_rows(lines, plans[0].schema)
+    if rows is None:
+        return None
+    rows = rows.with_columns(lines["line"])
+    out = []
+    for plan, at, n in zip(plans, starts, counts, strict=True):
+        mine = rows.filter(pl.col("line").is_between(at + 1, at + n)).with_columns(
+            pl.col("line") - at, pl.int_range(pl.len(), dtype=pl.Int64).alias("rec")
+        )
+        out.append(Loaded(mine, roles_of(plan.keys), plan.peek.top, [], mine.height))
+    return out
+
+
+def _records_result(loaded: Loaded, source: Source, options: ReadOptions) -> ReadResult:
+    """A loaded JSON source's records as frames."""
     conv = to_frames(loaded, source, options.tz)
     rejects = sorted(loaded.rejects + conv.rejects, key=lambda r: r.line)
     return ReadResult(conv.frames, rejects=rejects, notes=conv.notes, lines=loaded.records)

@@ -1,0 +1,66 @@
+"""JSON-lines layouts: several files read together read as each alone."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+
+import polars as pl
+import pytest
+
+from chargescope.readers import get_reader
+from chargescope.readers.base import ReadOptions, ReadResult, Source
+from chargescope.writers import get_writer
+
+
+def _twist(rng: random.Random, lines: list[str]) -> list[str]:
+    """Lines reversed, broken, stripped of a key, made zone-less, blank-padded, or left."""
+    what = rng.randrange(7)
+    if what == 0:
+        return list(reversed(lines))
+    if what == 1 and lines:
+        at = rng.randrange(len(lines))
+        return lines[:at] + [lines[at][: len(lines[at]) // 2]] + lines[at + 1 :]
+    if what == 2:
+        return [
+            json.dumps({k: v for k, v in json.loads(x).items() if "charger" not in k})
+            for x in lines
+        ]
+    if what == 3:
+        return [x.replace('Z"', '"', 1) for x in lines]
+    if what == 4:
+        return ["", *lines, "  "]
+    if what == 5:
+        return [json.dumps({**json.loads(x), "site": "S-1"}) for x in lines]  # another key set
+    return lines
+
+
+def _same(a: ReadResult, b: ReadResult) -> None:
+    assert a.frames.equals(b.frames)
+    assert a.rejects == b.rejects
+    assert (a.notes, a.lines, a.noise) == (b.notes, b.lines, b.noise)
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("layout", ["framerec", "exchange"])
+def test_json_lines_read_together_read_as_each_alone(
+    reference: pl.DataFrame, layout: str, seed: int
+) -> None:
+    rng = random.Random(f"{layout}-{seed}")
+    reader = get_reader(layout)
+    buf = io.BytesIO()
+    get_writer(layout)(reference, None, buf)
+    good = buf.getvalue().decode().splitlines()
+    sources = []
+    for i in range(rng.randint(2, 6)):
+        start = rng.randrange(len(good))
+        lines = _twist(rng, good[start : start + rng.randint(1, 8)])
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.8 else "")
+        if rng.random() < 0.2:
+            text = text.replace("\n", "\r\n")
+        data = (b"\xef\xbb\xbf" if rng.random() < 0.2 else b"") + text.encode()
+        sources.append(Source(f"logs/CP-{i}.jsonl", data))
+    together = reader.read_many(sources, ReadOptions())  # type: ignore[attr-defined]
+    for got, source in zip(together, sources, strict=True):
+        _same(got, reader.read(source, ReadOptions()))
