@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 import polars as pl
 
@@ -247,6 +247,20 @@ class ManyReader(Reader, Protocol):
     def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
         """:meth:`read` of each source, in order."""
         ...
+
+
+_K = TypeVar("_K", bound=Hashable)
+_R = TypeVar("_R")
+
+
+def in_groups(keys: Sequence[_K], read: Callable[[_K, list[int]], list[_R]]) -> list[_R]:
+    """``read`` of the positions sharing each key (keys in first-seen order), the results put
+    back in position order: how a reader reads several sources, alike ones together."""
+    out: dict[int, _R] = {}
+    for key in dict.fromkeys(keys):
+        idx = [i for i, k in enumerate(keys) if k == key]
+        out.update(zip(idx, read(key, idx), strict=True))
+    return [out[i] for i in range(len(keys))]
 
 
 def conform(df: pl.DataFrame, schema: dict[str, pl.DataType] = RAW_SCHEMA) -> pl.DataFrame:

@@ -51,6 +51,7 @@ from chargescope.readers.base import (
     Source,
     direction_word,
     empty_frames,
+    in_groups,
     per_value,
     rejects_from,
 )
@@ -1037,17 +1038,15 @@ def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadR
     """:func:`read_records` of each source. JSON-lines sources whose records need the same
     keys are decoded in one pass (their lines numbered on), then handed back file by file."""
     plans = [_plan(s, None) for s in sources]
-    out: dict[int, ReadResult] = {}
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for i, plan in enumerate(plans):
-        if plan.peek.container == "lines":
-            groups.setdefault(tuple(plan.keys), []).append(i)
-    for idx in groups.values():
-        loaded = _load_lines_many([plans[i] for i in idx]) if len(idx) > 1 else None
-        for n, i in enumerate(idx):
-            got = load(sources[i]) if loaded is None else loaded[n]
-            out[i] = _records_result(got, sources[i], options)
-    return [out[i] if i in out else read_records(s, options) for i, s in enumerate(sources)]
+
+    def read(keys: tuple[str, ...] | None, idx: list[int]) -> list[ReadResult]:
+        joint = _load_lines_many([plans[i] for i in idx]) if keys and len(idx) > 1 else None
+        loaded = joint or [load(sources[i]) for i in idx]
+        return [
+            _records_result(got, sources[i], options) for got, i in zip(loaded, idx, strict=True)
+        ]
+
+    return in_groups([tuple(p.keys) if p.peek.container == "lines" else None for p in plans], read)
 
 
 def _load_lines_many(plans: list[_Plan]) -> list[Loaded] | None:

@@ -15,6 +15,7 @@ from chargescope.readers.base import (
     Sniff,
     Source,
     direction_expr,
+    in_groups,
     split_rejects,
 )
 from chargescope.readers.tabular import find, header, newest_first, read_rows, reject_all
@@ -64,15 +65,12 @@ class StreamReader:
     def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
         """Several exports, each as if read alone: those sharing their header line are parsed
         as one (their rows numbered on), then handed back file by file."""
-        heads = [_header_line(s.data) for s in sources]
-        out: dict[int, ReadResult] = {}
-        for head in dict.fromkeys(heads):
-            idx = [i for i, h in enumerate(heads) if h == head]
+
+        def read(head: bytes, idx: list[int]) -> list[ReadResult]:
             got = _read_joint([sources[i] for i in idx], head, options) if head else None
-            if got is None:
-                got = [self.read(sources[i], options) for i in idx]
-            out.update(zip(idx, got, strict=True))
-        return [out[i] for i in range(len(sources))]
+            return got or [self.read(sources[i], options) for i in idx]
+
+        return in_groups([_header_line(s.data) for s in sources], read)
 
 
 def _frames(

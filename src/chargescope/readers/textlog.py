@@ -47,6 +47,7 @@ from chargescope.readers.base import (
     ReadResult,
     Sniff,
     Source,
+    in_groups,
     per_value,
     rejects_from,
 )
@@ -502,12 +503,7 @@ def read_layout_many(
     of them instead of a few for each (what a folder of small logs costs)."""
     parts = [(s, split_lines(s.data)) for s in sources]
     zones = [find_zone(lines["raw"].head(BANNER_LINES).to_list(), options) for _, lines in parts]
-    out: dict[int, ReadResult] = {}
-    for zone in dict.fromkeys(zones):
-        idx = [i for i, z in enumerate(zones) if z == zone]
-        got = _read_parts([parts[i] for i in idx], layout, zone)
-        out.update(zip(idx, got, strict=True))
-    return [out[i] for i in range(len(parts))]
+    return in_groups(zones, lambda zone, idx: _read_parts([parts[i] for i in idx], layout, zone))
 
 
 class LayoutReader:
