@@ -131,9 +131,9 @@ _TS = (
 #: a token: a word, or a double-quoted charger id (which may hold spaces)
 _TOKEN = r'("(?:[^"\\]|\\.)*"|[^\s\["]+)'
 _BARE = rf"^\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?(\[\s*[234]\s*,.*)$"
-#: what comes before the frame (matched alone: capturing the frame too is 5x slower)
 _BARE_RX = re.compile(_BARE)
 _ARROW_RX = re.compile(r"\s(?:->|<-|=>|<=|>>|<<)\s*\[")
+#: what comes before the frame (matched alone: capturing the frame too is 5x slower)
 _PREFIX = rf"^(\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?)"
 _FRAME_START = r"^\[\s*[234]\s*,"
 #: A whole field that is a timestamp; a field the timestamp's optional zone could be.
