@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from chargescope.readers import register
 from chargescope.readers.base import (
@@ -10,12 +11,22 @@ from chargescope.readers.base import (
     TO_CSMS,
     Match,
     NoMatch,
+    Reader,
     ReadOptions,
     ReadResult,
     Sniff,
     Source,
 )
-from chargescope.readers.custom import ColumnMap, all_rejected, find_header, norm, pick, read_mapped
+from chargescope.readers.custom import (
+    ColumnMap,
+    Plan,
+    all_rejected,
+    find_header,
+    norm,
+    pick,
+    read_mapped,
+    read_mapped_many,
+)
 
 #: CitrineOS ``origin`` values: who sent the message.
 ORIGINS = {
@@ -58,6 +69,18 @@ def _is_kwwhat(names: list[str]) -> bool:
     return _columns(names, KWWHAT_ALIASES) is not None and "origin" not in names
 
 
+def _plan(
+    source: Source, aliases: dict[str, tuple[str, ...]], accept: Callable[[list[str]], bool]
+) -> Plan:
+    """The export's header and column mapping."""
+    hdr = find_header(source.data, accept)
+    if hdr is None:
+        return None
+    cols = _columns([norm(n) for n in hdr.names], aliases) or {}
+    words = ORIGINS if "direction" in cols else None
+    return hdr, ColumnMap({key: f"c{i}" for key, i in cols.items()}, words)
+
+
 def _read(
     source: Source,
     options: ReadOptions,
@@ -66,13 +89,22 @@ def _read(
     missing: str,
 ) -> ReadResult:
     """Find the header, map its columns and read them."""
-    hdr = find_header(source.data, accept)
-    if hdr is None:
+    plan = _plan(source, aliases, accept)
+    if plan is None:
         return all_rejected(source, missing)
-    cols = _columns([norm(n) for n in hdr.names], aliases) or {}
-    words = ORIGINS if "direction" in cols else None
-    mapping = ColumnMap({key: f"c{i}" for key, i in cols.items()}, words)
-    return read_mapped(source, hdr, mapping, options)
+    return read_mapped(source, *plan, options)
+
+
+def _read_many(
+    reader: Reader,
+    sources: list[Source],
+    options: ReadOptions,
+    aliases: dict[str, tuple[str, ...]],
+    accept: Callable[[list[str]], bool],
+) -> list[ReadResult]:
+    """Several exports, each as if read alone (those with one header parsed as one)."""
+    plans = [_plan(s, aliases, accept) for s in sources]
+    return read_mapped_many(sources, plans, options, partial(reader.read, options=options))
 
 
 class CitrineReader:
@@ -100,6 +132,10 @@ class CitrineReader:
             source, options, CITRINE_ALIASES, _is_citrine, "no CitrineOS header (origin, message)"
         )
 
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several exports, each as if read alone (those with one header parsed as one)."""
+        return _read_many(self, sources, options, CITRINE_ALIASES, _is_citrine)
+
 
 class KwwhatReader:
     """Reads kWwhat's input CSV: timestamp, charger id, action (calls only), raw frame."""
@@ -124,6 +160,10 @@ class KwwhatReader:
         return _read(
             source, options, KWWHAT_ALIASES, _is_kwwhat, "no kWwhat header (timestamp, id, msg)"
         )
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several files, each as if read alone (those with one header parsed as one)."""
+        return _read_many(self, sources, options, KWWHAT_ALIASES, _is_kwwhat)
 
 
 register(CitrineReader())

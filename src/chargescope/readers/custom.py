@@ -29,6 +29,7 @@ from chargescope.readers.base import (
     Source,
     direction_word,
     empty_frames,
+    in_groups,
     per_value,
 )
 from chargescope.readers.tabular import newest_first, read_csv_counting
@@ -269,8 +270,9 @@ def times(values: pl.Series, tz: str | None) -> pl.Series:
     return parse_times(values, tz)
 
 
-def _columns(rows: pl.DataFrame, m: ColumnMap, source: Source, tz: str | None) -> pl.DataFrame:
-    """Map loaded text columns to raw frame columns (frame/payload not yet split)."""
+def _columns(rows: pl.DataFrame, m: ColumnMap, stem: pl.Expr, ts: pl.Series | None) -> pl.DataFrame:
+    """Map loaded text columns to raw frame columns (frame/payload not yet split); ``stem``
+    is the charger id where no column gives one, ``ts`` the parsed time column if any."""
     c = m.cols
 
     def text(key: str) -> pl.Expr:
@@ -281,12 +283,9 @@ def _columns(rows: pl.DataFrame, m: ColumnMap, source: Source, tz: str | None) -
         if "message_type" in c
         else (pl.lit(None, dtype=pl.Int8), pl.lit(None, dtype=pl.String))
     )
-    charger = text("charger") if "charger" in c else pl.lit(PurePath(source.name).stem)
-    ts = (
-        times(rows[c["time"]], tz)
-        if "time" in c
-        else pl.repeat(None, rows.height, dtype=pl.Datetime("ms", "UTC"), eager=True)
-    )
+    charger = text("charger") if "charger" in c else stem
+    if ts is None:
+        ts = pl.repeat(None, rows.height, dtype=pl.Datetime("ms", "UTC"), eager=True)
     return rows.select(
         ts.cast(pl.Datetime("ms", "UTC")).alias("ts"),
         charger.alias("charger_id"),
@@ -396,7 +395,22 @@ def read_mapped(
 ) -> ReadResult:
     """Read a delimited source whose header is ``hdr`` with columns mapped by ``mapping``."""
     rows = load_rows(source, hdr)
-    df = _reasons(_errors(_frame_or_payload(_columns(rows, mapping, source, options.tz))))
+    time_col = mapping.cols.get("time")
+    ts = times(rows[time_col], options.tz) if time_col else None
+    stem = pl.lit(PurePath(source.name).stem)
+    df = _reasons(_errors(_frame_or_payload(_columns(rows, mapping, stem, ts))))
+    return _mapped_result(source, hdr, mapping, options, rows, df)
+
+
+def _mapped_result(
+    source: Source,
+    hdr: Header,
+    mapping: ColumnMap,
+    options: ReadOptions,
+    rows: pl.DataFrame,
+    df: pl.DataFrame,
+) -> ReadResult:
+    """One source's result from its loaded ``rows`` and their classified frame rows ``df``."""
     why = pl.col("_why")
     bad = df.filter(why.is_not_null() & ~why.is_in(["blank", "noise"]))
     rejects = [
@@ -422,6 +436,114 @@ def read_mapped(
         df = df.reverse()
         notes.append("rows were newest first: read in reverse")
     return ReadResult(df, noise=noise, rejects=rejects, notes=notes, lines=hdr.line + rows.height)
+
+
+#: A delimited source's header and column mapping, None when it has no header a reader takes.
+Plan = tuple[Header, ColumnMap] | None
+
+
+def read_mapped_many(
+    sources: list[Source],
+    plans: list[Plan],
+    options: ReadOptions,
+    one: Callable[[Source], ReadResult],
+    finish: Callable[[ReadResult], ReadResult] = lambda r: r,
+) -> list[ReadResult]:
+    """Several delimited sources, each as if read alone (``one``). Those with the same lines
+    up to and including their header are parsed as one (rows numbered on), mapped and
+    classified together, then handed back file by file (each through ``finish``)."""
+    keys = [_preamble(s, p[0]) if p else None for s, p in zip(sources, plans, strict=True)]
+
+    def read(key: bytes | None, idx: list[int]) -> list[ReadResult]:
+        plan = plans[idx[0]]
+        got = None
+        if key and plan and len(idx) > 1:
+            got = _read_mapped_joint([sources[i] for i in idx], key, *plan, options)
+        if got is None:
+            return [one(sources[i]) for i in idx]
+        return [finish(r) for r in got]
+
+    return in_groups(keys, read)
+
+
+def _preamble(source: Source, hdr: Header) -> bytes | None:
+    """A source's bytes up to and including its header line (None if nothing follows)."""
+    data = source.data.removeprefix(_BOM)
+    end = data.find(b"\n", hdr.offset)
+    return None if end < 0 else data[: end + 1]
+
+
+def _read_mapped_joint(
+    sources: list[Source], preamble: bytes, hdr: Header, mapping: ColumnMap, options: ReadOptions
+) -> list[ReadResult] | None:
+    """Sources sharing ``preamble`` read as one; None when that could differ from reading
+    each alone (a row over several lines, a blank line, a lone carriage return)."""
+    bodies = [s.data.removeprefix(_BOM)[len(preamble) :] for s in sources]
+    bodies = [b if not b or b.endswith(b"\n") else b + b"\n" for b in bodies]
+    if any(b.count(b"\r") != b.count(b"\r\n") for b in bodies):
+        return None
+    counts = [b.count(b"\n") for b in bodies]
+    rows = load_rows(Source("joint", preamble + b"".join(bodies)), hdr)
+    if rows.height != sum(counts) or not rows["line"].is_sorted():
+        return None
+    starts = [sum(counts[:k]) for k in range(len(sources))]
+    part = (
+        pl.lit(pl.Series(starts, dtype=pl.Int64)).search_sorted(
+            pl.col("line") - hdr.line - 1, side="right"
+        )
+        - 1
+    ).cast(pl.Int64)
+    rows = rows.with_columns(part.alias("part__"))
+    stems = dict(enumerate(PurePath(s.name).stem for s in sources))
+    stem = pl.col("part__").replace_strict(stems, return_dtype=pl.String)
+    time_col = mapping.cols.get("time")
+    ts = times_by_part(rows[time_col], rows["part__"], options.tz) if time_col else None
+    df = _columns(rows, mapping, stem, ts).with_columns(rows["part__"])
+    df = _reasons(_errors(_frame_or_payload(df)))
+    own_rows = rows.partition_by("part__", as_dict=True, include_key=False)
+    own_df = df.partition_by("part__", as_dict=True, include_key=False)
+    out = []
+    for k, source in enumerate(sources):
+        at = starts[k]
+        mine = own_rows.get((k,), rows.clear().drop("part__"))
+        frames = own_df.get((k,), df.clear().drop("part__"))
+        mine = mine.with_columns(pl.col("line") - at)
+        frames = frames.with_columns(pl.col("line") - at)
+        out.append(_mapped_result(source, hdr, mapping, options, mine, frames))
+    return out
+
+
+def times_by_part(values: pl.Series, part: pl.Series, tz: str | None) -> pl.Series:
+    """:func:`times` of each part's values, as if each part were parsed alone (the fast
+    spelling is chosen per part from its own first values)."""
+    if tz is not None:
+        return parse_times(values, tz)
+    df = pl.DataFrame({"v": values, "part": part})
+    heads = (
+        df.filter(pl.col("v").is_not_null())
+        .group_by("part", maintain_order=True)
+        .head(50)
+        .with_columns(pl.col("v").str.strip_chars())
+    )
+    chosen: dict[int, str] = {}
+    for fmt in _FAST_FORMATS:
+        fits = heads.group_by("part").agg(
+            pl.col("v").str.to_datetime(fmt, strict=False).is_not_null().all().alias("ok")
+        )
+        for k, ok in fits.iter_rows():
+            if ok and k not in chosen:
+                chosen[k] = fmt
+    out = pl.repeat(None, values.len(), dtype=pl.Datetime("ms", "UTC"), eager=True)
+    for fmt in dict.fromkeys(chosen.values()):
+        mine = part.is_in([k for k, f in chosen.items() if f == fmt])
+        fast = values.str.strip_chars().str.to_datetime(
+            fmt, time_unit="ms", time_zone="UTC", strict=False
+        )
+        out = pl.select(pl.when(mine).then(fast).otherwise(out).alias("ts"))["ts"]
+    todo = (out.is_null() & values.is_not_null()).arg_true()
+    if todo.len():
+        out = out.scatter(todo, parse_times(values.gather(todo), tz))
+    return out.alias("ts")
 
 
 def all_rejected(source: Source, reason: str) -> ReadResult:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from chargescope.readers import register
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.custom import ColumnMap, all_rejected, find_header, norm, pick, read_mapped
+from chargescope.readers.custom import (
+    ColumnMap,
+    Plan,
+    all_rejected,
+    find_header,
+    norm,
+    pick,
+    read_mapped,
+    read_mapped_many,
+)
 
 #: Normalized header spellings (English and the German the portal also speaks).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -46,19 +57,36 @@ class PortalReader:
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Map the export's columns; times are UTC unless --tz says otherwise."""
-        hdr = find_header(source.data, lambda names: _columns(names) is not None)
-        if hdr is None:
+        plan = _plan(source)
+        if plan is None:
             return all_rejected(source, "no portal header (Date, Station, Type, Action, Message)")
-        cols = _columns([norm(n) for n in hdr.names]) or {}
-        mapping = ColumnMap({key: f"c{i}" for key, i in cols.items()})
-        result = read_mapped(source, hdr, mapping, options)
-        result.notes = [
-            "times read as UTC (the portal exports UTC)"
-            if n == "times without a zone read as UTC"
-            else n
-            for n in result.notes
-        ]
-        return result
+        return _utc_note(read_mapped(source, *plan, options))
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several exports, each as if read alone (those with one header parsed as one)."""
+        plans = [_plan(s) for s in sources]
+        one = partial(self.read, options=options)
+        return read_mapped_many(sources, plans, options, one, _utc_note)
+
+
+def _plan(source: Source) -> Plan:
+    """The export's header and column mapping."""
+    hdr = find_header(source.data, lambda names: _columns(names) is not None)
+    if hdr is None:
+        return None
+    cols = _columns([norm(n) for n in hdr.names]) or {}
+    return hdr, ColumnMap({key: f"c{i}" for key, i in cols.items()})
+
+
+def _utc_note(result: ReadResult) -> ReadResult:
+    """Say that zone-less times are UTC because the portal exports UTC."""
+    result.notes = [
+        "times read as UTC (the portal exports UTC)"
+        if n == "times without a zone read as UTC"
+        else n
+        for n in result.notes
+    ]
+    return result
 
 
 register(PortalReader())

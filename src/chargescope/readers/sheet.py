@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from chargescope.readers import register
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.custom import ColumnMap, all_rejected, find_header, norm, pick, read_mapped
+from chargescope.readers.custom import (
+    ColumnMap,
+    Plan,
+    all_rejected,
+    find_header,
+    norm,
+    pick,
+    read_mapped,
+    read_mapped_many,
+)
 
 #: Normalized header spellings of each column (see custom.norm).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -69,12 +80,24 @@ class SheetReader:
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Map the sheet's columns and read them."""
-        hdr = find_header(source.data, _is_sheet)
-        if hdr is None:
+        plan = _plan(source)
+        if plan is None:
             return all_rejected(source, "no sheet header (Timestamp, Message Type, Payload)")
-        cols = _columns([norm(n) for n in hdr.names])
-        mapping = ColumnMap({key: f"c{i}" for key, i in cols.items()})
-        return read_mapped(source, hdr, mapping, options)
+        return read_mapped(source, *plan, options)
+
+    def read_many(self, sources: list[Source], options: ReadOptions) -> list[ReadResult]:
+        """Several sheets, each as if read alone (those with one header parsed as one)."""
+        plans = [_plan(s) for s in sources]
+        return read_mapped_many(sources, plans, options, partial(self.read, options=options))
+
+
+def _plan(source: Source) -> Plan:
+    """The sheet's header and column mapping."""
+    hdr = find_header(source.data, _is_sheet)
+    if hdr is None:
+        return None
+    cols = _columns([norm(n) for n in hdr.names])
+    return hdr, ColumnMap({key: f"c{i}" for key, i in cols.items()})
 
 
 register(SheetReader())
