@@ -166,7 +166,7 @@ def bench_analysis(data: Path, repeat: int) -> None:
 
 
 #: Layouts the fleet is also written in as one file per charger and day.
-MANY_LAYOUTS = ("stream", "steve", "framerec")
+MANY_LAYOUTS = ("stream", "portal", "steve", "framerec")
 
 
 RUN_SPLIT = """
