@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from chargescope.readers import get_reader
-from chargescope.readers.base import ReadOptions, ReadResult, Source
+from chargescope.readers.base import Source
 from chargescope.writers import get_writer
+from tests.readkit import assert_reads_alike
 
 
 def _twist(rng: random.Random, lines: list[str]) -> list[str]:
@@ -36,12 +37,6 @@ def _twist(rng: random.Random, lines: list[str]) -> list[str]:
     return lines
 
 
-def _same(a: ReadResult, b: ReadResult) -> None:
-    assert a.frames.equals(b.frames)
-    assert a.rejects == b.rejects
-    assert (a.notes, a.lines, a.noise) == (b.notes, b.lines, b.noise)
-
-
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("layout", ["framerec", "exchange"])
 def test_json_lines_read_together_read_as_each_alone(
@@ -61,6 +56,4 @@ def test_json_lines_read_together_read_as_each_alone(
             text = text.replace("\n", "\r\n")
         data = (b"\xef\xbb\xbf" if rng.random() < 0.2 else b"") + text.encode()
         sources.append(Source(f"logs/CP-{i}.jsonl", data))
-    together = reader.read_many(sources, ReadOptions())  # type: ignore[attr-defined]
-    for got, source in zip(together, sources, strict=True):
-        _same(got, reader.read(source, ReadOptions()))
+    assert_reads_alike(reader, sources)

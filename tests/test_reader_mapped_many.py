@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 
 from chargescope.readers import get_reader
-from chargescope.readers.base import ReadOptions, ReadResult, Source
+from chargescope.readers.base import Source
 from chargescope.writers import get_writer
 from tests.conftest import REFERENCE
+from tests.readkit import assert_reads_alike
 
 
 def _lines(layout: str, reference: pl.DataFrame) -> list[str]:
@@ -47,12 +48,6 @@ def _twist(rng: random.Random, rows: list[str]) -> list[str]:
     return rows
 
 
-def _same(a: ReadResult, b: ReadResult) -> None:
-    assert a.frames.equals(b.frames)
-    assert a.rejects == b.rejects
-    assert (a.notes, a.lines, a.noise) == (b.notes, b.lines, b.noise)
-
-
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("layout", ["sheet", "portal", "citrine", "kwwhat"])
 def test_mapped_files_read_together_read_as_each_alone(
@@ -72,6 +67,4 @@ def test_mapped_files_read_together_read_as_each_alone(
             text = text.replace("\n", "\r\n")
         data = (b"\xef\xbb\xbf" if rng.random() < 0.2 else b"") + text.encode()
         sources.append(Source(f"exports/CP-{i}.csv", data))
-    together = reader.read_many(sources, ReadOptions())  # type: ignore[attr-defined]
-    for got, source in zip(together, sources, strict=True):
-        _same(got, reader.read(source, ReadOptions()))
+    assert_reads_alike(reader, sources)

@@ -7,8 +7,9 @@ import random
 import pytest
 
 from chargescope.readers import get_reader
-from chargescope.readers.base import ReadOptions, ReadResult, Source
+from chargescope.readers.base import Source
 from tests.conftest import REFERENCE, stream_csv
+from tests.readkit import assert_reads_alike
 
 _TWISTS = [
     lambda rows: rows,
@@ -35,12 +36,6 @@ def _export(rng: random.Random, with_charger: bool) -> bytes:
     return (b"\xef\xbb\xbf" if rng.random() < 0.2 else b"") + body.encode()
 
 
-def _same(a: ReadResult, b: ReadResult) -> None:
-    assert a.frames.equals(b.frames)
-    assert a.rejects == b.rejects
-    assert (a.notes, a.lines, a.noise) == (b.notes, b.lines, b.noise)
-
-
 @pytest.mark.parametrize("seed", range(16))
 def test_exports_read_together_read_as_each_alone(seed: int) -> None:
     rng = random.Random(seed)
@@ -49,6 +44,4 @@ def test_exports_read_together_read_as_each_alone(seed: int) -> None:
     sources = [
         Source(f"exports/CP-{i}.csv", _export(rng, with_charger)) for i in range(rng.randint(2, 7))
     ]
-    together = reader.read_many(sources, ReadOptions())  # type: ignore[attr-defined]
-    for got, source in zip(together, sources, strict=True):
-        _same(got, reader.read(source, ReadOptions()))
+    assert_reads_alike(reader, sources)

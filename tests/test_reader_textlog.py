@@ -16,6 +16,7 @@ from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Source
 from chargescope.readers.textlog import read_layout, read_layout_many, read_lines
 from chargescope.writers import get_writer
+from tests.readkit import assert_same_read
 from tests.roundtrip import COMPARED, roundtrip
 
 FAMILIES = ["arrows", "steve", "pyocpp", "evcc", "octt", "everest"]
@@ -511,22 +512,6 @@ def test_fast_path_reads_like_the_general_path(
 _HEADERS = ["Timezone: +02:00", "TZ=Europe/Berlin", "ChargePointId: CP-B", "server started", ""]
 
 
-def _same(together: ReadResult, alone: ReadResult) -> None:
-    assert together.frames.equals(alone.frames)
-    assert [(r.file, r.line, r.raw, r.reason) for r in together.rejects] == [
-        (r.file, r.line, r.raw, r.reason) for r in alone.rejects
-    ]
-    assert (together.noise, together.lines, together.notes) == (
-        alone.noise,
-        alone.lines,
-        alone.notes,
-    )
-    assert (together.connections is None) == (alone.connections is None)
-    if alone.connections is not None:
-        assert together.connections is not None
-        assert together.connections.equals(alone.connections)
-
-
 @pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("layout", [f for f in FAMILIES if f != "everest"])
 def test_logs_read_together_read_as_each_alone(
@@ -550,4 +535,4 @@ def test_logs_read_together_read_as_each_alone(
             sources.append(Source(f"logs/CP-{j}.log", "\n".join(lines).encode()))
         together = read_layout_many(sources, module.LAYOUT, ReadOptions())
         for got, source in zip(together, sources, strict=True):
-            _same(got, read_layout(source, module.LAYOUT, ReadOptions()))
+            assert_same_read(got, read_layout(source, module.LAYOUT, ReadOptions()))
