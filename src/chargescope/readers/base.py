@@ -249,6 +249,39 @@ class ManyReader(Reader, Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Several sources' bodies one after another (each ending a line), and where each starts
+    and how many lines it has: what a reader reading them as one needs to hand rows back."""
+
+    data: bytes  # the head (if any), then the bodies
+    starts: list[int]
+    counts: list[int]
+
+    def part_of(self, index: pl.Expr) -> pl.Expr:
+        """Which body (``part__``) a 0-based line index into ``data`` falls in."""
+        return part_of(index, self.starts)
+
+
+def join_bodies(bodies: list[bytes], head: bytes = b"") -> Joined | None:
+    """``head``, then ``bodies`` each ending with a line break; None when a body holds a lone
+    carriage return (a parser could count lines otherwise). Lines are counted in the bodies."""
+    ended = [b if not b or b.endswith(b"\n") else b + b"\n" for b in bodies]
+    if any(b"\r" in b and b.count(b"\r") != b.count(b"\r\n") for b in ended):
+        return None
+    counts = [b.count(b"\n") for b in ended]
+    return Joined(b"".join([head, *ended]), [sum(counts[:k]) for k in range(len(counts))], counts)
+
+
+def part_of(index: pl.Expr, starts: list[int]) -> pl.Expr:
+    """Which part (``part__``) a 0-based line index of joined parts falls in, given the index
+    each part starts at."""
+    if len(starts) == 1:
+        return pl.lit(0, dtype=pl.UInt32).alias("part__")
+    bounds = pl.lit(pl.Series(starts, dtype=pl.Int64))
+    return (bounds.search_sorted(index, side="right") - 1).cast(pl.UInt32).alias("part__")
+
+
 _K = TypeVar("_K", bound=Hashable)
 _R = TypeVar("_R")
 

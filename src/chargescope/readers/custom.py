@@ -30,6 +30,7 @@ from chargescope.readers.base import (
     direction_word,
     empty_frames,
     in_groups,
+    join_bodies,
     per_value,
 )
 from chargescope.readers.tabular import newest_first, read_csv_counting
@@ -449,19 +450,22 @@ def read_mapped_many(
     one: Callable[[Source], ReadResult],
     finish: Callable[[ReadResult], ReadResult] = lambda r: r,
 ) -> list[ReadResult]:
-    """Several delimited sources, each as if read alone (``one``). Those with the same lines
-    up to and including their header are parsed as one (rows numbered on), mapped and
-    classified together, then handed back file by file (each through ``finish``)."""
+    """Several delimited sources, each as if read alone (``one`` reads those without a
+    plan). Those with the same lines up to and including their header are parsed as one
+    (rows numbered on), mapped and classified together, then handed back file by file; each
+    planned source's result goes through ``finish``."""
     keys = [_preamble(s, p[0]) if p else None for s, p in zip(sources, plans, strict=True)]
+
+    def alone(i: int) -> ReadResult:
+        plan = plans[i]
+        return finish(read_mapped(sources[i], *plan, options)) if plan else one(sources[i])
 
     def read(key: bytes | None, idx: list[int]) -> list[ReadResult]:
         plan = plans[idx[0]]
         got = None
         if key and plan and len(idx) > 1:
             got = _read_mapped_joint([sources[i] for i in idx], key, *plan, options)
-        if got is None:
-            return [one(sources[i]) for i in idx]
-        return [finish(r) for r in got]
+        return [alone(i) for i in idx] if got is None else [finish(r) for r in got]
 
     return in_groups(keys, read)
 
@@ -478,22 +482,14 @@ def _read_mapped_joint(
 ) -> list[ReadResult] | None:
     """Sources sharing ``preamble`` read as one; None when that could differ from reading
     each alone (a row over several lines, a blank line, a lone carriage return)."""
-    bodies = [s.data.removeprefix(_BOM)[len(preamble) :] for s in sources]
-    bodies = [b if not b or b.endswith(b"\n") else b + b"\n" for b in bodies]
-    if any(b.count(b"\r") != b.count(b"\r\n") for b in bodies):
+    joined = join_bodies([s.data.removeprefix(_BOM)[len(preamble) :] for s in sources], preamble)
+    if joined is None:
         return None
-    counts = [b.count(b"\n") for b in bodies]
-    rows = load_rows(Source("joint", preamble + b"".join(bodies)), hdr)
-    if rows.height != sum(counts) or not rows["line"].is_sorted():
+    rows = load_rows(Source("joint", joined.data), hdr)
+    if rows.height != sum(joined.counts) or not rows["line"].is_sorted():
         return None
-    starts = [sum(counts[:k]) for k in range(len(sources))]
-    part = (
-        pl.lit(pl.Series(starts, dtype=pl.Int64)).search_sorted(
-            pl.col("line") - hdr.line - 1, side="right"
-        )
-        - 1
-    ).cast(pl.Int64)
-    rows = rows.with_columns(part.alias("part__"))
+    starts = joined.starts
+    rows = rows.with_columns(joined.part_of(pl.col("line") - hdr.line - 1))
     stems = dict(enumerate(PurePath(s.name).stem for s in sources))
     stem = pl.col("part__").replace_strict(stems, return_dtype=pl.String)
     time_col = mapping.cols.get("time")

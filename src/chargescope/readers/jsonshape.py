@@ -52,6 +52,7 @@ from chargescope.readers.base import (
     direction_word,
     empty_frames,
     in_groups,
+    join_bodies,
     per_value,
     rejects_from,
 )
@@ -1052,12 +1053,11 @@ def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadR
 def _load_lines_many(plans: list[_Plan]) -> list[Loaded] | None:
     """JSON-lines sources with one schema decoded together; None when a line is broken
     (each source is then loaded alone, which says which lines and why)."""
-    datas = [p.data if p.data.endswith(b"\n") else p.data + b"\n" for p in plans]
-    if any(d.count(b"\r") != d.count(b"\r\n") for d in datas):
-        return None  # a lone carriage return: lines could be numbered otherwise
-    counts = [d.count(b"\n") for d in datas]
-    starts = [sum(counts[:k]) for k in range(len(plans))]
-    lines = split_lines(b"".join(datas))
+    joined = join_bodies([p.data for p in plans])
+    if joined is None:
+        return None
+    starts, counts = joined.starts, joined.counts
+    lines = split_lines(joined.data)
     rows = _duck_rows(lines, plans[0].schema)
     if rows is None:
         return None

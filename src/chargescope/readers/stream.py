@@ -16,6 +16,7 @@ from chargescope.readers.base import (
     Source,
     direction_expr,
     in_groups,
+    join_bodies,
     split_rejects,
 )
 from chargescope.readers.tabular import find, header, newest_first, read_rows, reject_all
@@ -100,21 +101,17 @@ def _read_joint(
     """Exports with the same header line parsed as one; None when that would not read each
     as alone does (a quoted field over several lines, a blank line, a missing column)."""
     bodies = [s.data.removeprefix(b"\xef\xbb\xbf")[len(head) :] for s in sources]
-    bodies = [b if not b or b.endswith(b"\n") else b + b"\n" for b in bodies]
-    counts = [b.count(b"\n") for b in bodies]
+    joined = join_bodies(bodies, head)
     delim, names = header(head.decode("utf-8", errors="replace"))
     time_col = find(names, "timestamp", "time")
-    if not time_col or "type" not in names or "message" not in names:
+    if joined is None or not time_col or "type" not in names or "message" not in names:
         return None
-    rows = read_rows(Source("joint", head + b"".join(bodies)), delim)
-    total = sum(counts)
+    rows = read_rows(Source("joint", joined.data), delim)
+    total = sum(joined.counts)
     if rows.height != total or (total and rows["line"][-1] != total + 1):
         return None  # some row is not one line: rows cannot be told apart by file
-    starts = [sum(counts[:k]) for k in range(len(sources))]
-    part = (
-        pl.lit(pl.Series(starts, dtype=pl.Int64)).search_sorted(pl.col("line") - 2, side="right")
-        - 1
-    )
+    starts, counts = joined.starts, joined.counts
+    part = joined.part_of(pl.col("line") - 2)
     charger_col = find(rows.columns, "charger", "charger_id", "chargerid", "station")
     stems = [PurePath(s.name).stem for s in sources]
     charger = (

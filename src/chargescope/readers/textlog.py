@@ -48,6 +48,7 @@ from chargescope.readers.base import (
     Sniff,
     Source,
     in_groups,
+    part_of,
     per_value,
     rejects_from,
 )
@@ -270,7 +271,7 @@ def _chargers(
     file's lines start in the joined numbering). Banners are looked for only on lines that
     are not frames (a payload's text is never a banner)."""
     notes: dict[int, list[str]] = {k: [] for k in range(len(stems))}
-    part = _part_of(pl.col("line"), starts)
+    part = part_of(pl.col("line") - 1, starts)
     if layout.charger_banner is not None:
         others = lines.filter(~pl.col("line").is_in(rows["line"].implode()))
         banners = (
@@ -594,16 +595,6 @@ def _read_parts(
             )
         )
     return out
-
-
-def _part_of(line: pl.Expr, starts: list[int]) -> pl.Expr:
-    """Which log (``part__``) a line number of the joined lines belongs to."""
-    if len(starts) == 1:
-        return pl.lit(0, dtype=pl.UInt32).alias("part__")
-    bounds = pl.Series(starts, dtype=pl.Int64)
-    return (
-        (pl.lit(bounds).search_sorted(line - 1, side="right") - 1).cast(pl.UInt32).alias("part__")
-    )
 
 
 @dataclass(frozen=True)
