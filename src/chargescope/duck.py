@@ -15,12 +15,15 @@ _lock = threading.RLock()
 
 
 def database() -> duckdb.DuckDBPyConnection:
-    """The shared database (created on first use; times without a zone are read as UTC)."""
+    """The shared database (created on first use; times without a zone are read as UTC, and
+    text comes back as Arrow string views, which Polars takes without building its own)."""
     global _db
     with _lock:
         if _db is None:
             _db = duckdb.connect()
             _db.execute("SET GLOBAL TimeZone = 'UTC'")
+            _db.execute("SET GLOBAL arrow_output_version = '1.5'")
+            _db.execute("SET GLOBAL produce_arrow_string_view = true")
         return _db
 
 

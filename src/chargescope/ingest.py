@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from chargescope import columnar
+from chargescope import columnar, duck
 from chargescope.errors import EmptyInputError, InputError
 from chargescope.model.envelope import REJECT_SCHEMA, split_frames
 from chargescope.model.pairing import pair, pairing_counts
@@ -18,7 +18,7 @@ from chargescope.model.schema import CALL, CONN_SCHEMA, FRAME_SCHEMA, TO_CHARGER
 from chargescope.protocol.actions import CHARGER_ACTIONS, CSMS_ACTIONS
 from chargescope.protocol.schemas import validate
 from chargescope.protocol.versions import detect_versions
-from chargescope.readers import detect, get_reader
+from chargescope.readers import all_readers, detect, get_reader
 from chargescope.readers.base import (
     RAW_SCHEMA,
     ManyReader,
@@ -501,6 +501,12 @@ class _Reading:
             self.group, self.bytes = [], 0
 
 
+def _warm_up() -> None:
+    """Load the layout modules and open the SQL engine (one-time costs of ~50 ms)."""
+    all_readers()
+    duck.database()
+
+
 def _read_each(
     sources: Iterable[Source], layout: str | None, options: ReadOptions
 ) -> Iterator[tuple[str, _Got]]:
@@ -511,6 +517,7 @@ def _read_each(
     or result outlives its turn here: the next file is read only once the previous large
     one has been let go. A source no layout fits stops the run at its turn."""
     with ThreadPoolExecutor(2) as pool:
+        pool.submit(_warm_up)  # while the first file is read from disk
         reading = _Reading(pool, options)
         for source in sources:
             if _blank(source.data):
