@@ -22,7 +22,9 @@ def _keys(frames: pl.DataFrame) -> pl.DataFrame:
     to_csms = pl.col("direction") == TO_CSMS
     # the direction of the call a frame belongs to: a call's own, an answer's opposite
     call_dir = pl.when(is_call).then(to_csms).otherwise(~to_csms)
-    key = pl.coalesce(pl.col("unique_id"), pl.lit("\x00") + pl.col("action"))
+    key = pl.col("unique_id")
+    if frames["unique_id"].null_count():
+        key = pl.coalesce(key, pl.lit("\x00") + pl.col("action"))
     return frames.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
         "ts",
@@ -57,8 +59,9 @@ def _links(frames: pl.DataFrame) -> pl.DataFrame:
     keyed = _keys(frames)
     # pass 1: within each call direction, traffic is already in charger/time order
     first = pl.concat([_adjacent(keyed.filter(pl.col("call_dir") == d)) for d in (True, False)])
-    used = pl.concat([first["row"], first["call_row"]])
-    rest = keyed.filter(~pl.col("row").is_in(used.implode()))
+    used = pl.repeat(False, keyed.height, dtype=pl.Boolean, eager=True)
+    used = used.scatter(first["row"], True).scatter(first["call_row"], True)
+    rest = keyed.filter(~used)
     # pass 2: what is left, grouped by key (retried or interleaved calls)
     second = _adjacent(rest.sort(["charger", "call_dir", pl.col("key").hash(), "row"]))
     return pl.concat([first, second])

@@ -32,8 +32,8 @@ def _shapes(calls: pl.DataFrame) -> pl.DataFrame:
 
 def detect_versions(frames: pl.DataFrame) -> pl.DataFrame:
     """One row per charger: ``charger_id`` and ``ocpp_version``."""
-    calls = frames.filter(pl.col("message_type") == "CALL").select(
-        "charger_id", "action", "payload"
+    calls = frames.select("charger_id", "action", "payload").filter(
+        frames["message_type"] == "CALL"
     )
     actions = calls.group_by("charger_id", "action").len()
     by_action = actions.group_by("charger_id").agg(
