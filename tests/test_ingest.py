@@ -38,6 +38,23 @@ def test_every_line_is_a_frame_or_a_reject() -> None:
     assert result.summary()["rejects"] == 4
 
 
+@pytest.mark.parametrize(
+    ("frame", "reason"),
+    [
+        ("[300,9,{}]", "first element is not an OCPP-J message type (2, 3, 4)"),
+        ('["2","9","Heartbeat",{}]', "first element is not an OCPP-J message type (2, 3, 4)"),
+        ('[2,"9",Heartbeat,{}]', "not valid JSON"),  # ends as a frame does, is not JSON
+        ('[2,"9","Heartbeat",{}', "not valid JSON"),  # cut short
+    ],
+)
+def test_a_frame_that_cannot_be_split_is_rejected_beside_good_ones(frame: str, reason: str) -> None:
+    quoted = frame.replace('"', '""')
+    data = stream_csv(REFERENCE[:4]) + f'2025-03-03T08:00:00Z,incoming,"{quoted}",CP\n'.encode()
+    result = ingest_sources([Source("mixed.csv", data)])
+    assert result.frames.height == 4
+    assert [(r.line, r.reason) for r in result.rejects] == [(6, f"malformed frame: {reason}")]
+
+
 def test_bom_crlf_and_quoted_newlines() -> None:
     rows = REFERENCE[:2]
     data = b"\xef\xbb\xbf" + stream_csv(rows).replace(b"\n", b"\r\n")

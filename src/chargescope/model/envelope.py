@@ -12,8 +12,8 @@ _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '
 # One JSON parse per frame: the first five array elements, then cheap unquoting of the small ones
 # (``try`` gives NULL for text that is not JSON, and a non-array gives NULL elements; only those
 # rare rows are parsed again to say why). Elements come back as compact JSON text, so the first
-# character tells their type. Only the frame text goes through DuckDB; the result lines up with
-# the input row by row.
+# character tells their type; only a valid type is cast. Only the frame text goes through
+# DuckDB; the result lines up with the input row by row.
 _SPLIT_SQL = """
 with p as (
     select frame, try(json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]'])) as j
@@ -34,7 +34,7 @@ select
          when e0 = '4' and not starts_with(e2, '"')
               then 'CALLERROR needs [4, id, errorCode, errorDescription, {details}]'
     end as reason,
-    cast(e0 as TINYINT) as message_type,
+    cast(case when e0 in ('2', '3', '4') then e0 end as TINYINT) as message_type,
     e1 ->> '$' as unique_id,
     case when e0 = '2' then e2 ->> '$' end as frame_action,
     case e0 when '2' then e3 when '3' then e2 else coalesce(e4, '{}') end as payload,
