@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, runtime_checkable
@@ -157,6 +158,35 @@ def per_value(col: str, fn: Callable[[pl.Expr], pl.Expr], df: pl.DataFrame) -> p
     mapped = pl.select(fn(pl.lit(values))).to_series()
     mapping = dict(zip(values.to_list(), mapped.to_list(), strict=True))
     return pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+#: Detection heads and the like are split once for every sniff; longer text is not kept.
+_CACHED_HEAD = 128 * 1024
+
+
+@functools.lru_cache(maxsize=8)
+def _head_lines(head: str) -> tuple[str, ...]:
+    return tuple(head.lstrip("\ufeff").splitlines())
+
+
+@functools.lru_cache(maxsize=8)
+def _head_rows(head: str) -> tuple[str, ...]:
+    return tuple(head.split("\n"))
+
+
+def head_lines(head: str) -> tuple[str, ...] | list[str]:
+    """The lines of a detection head, BOM stripped (split once, however many sniffs read it:
+    a string's hash is kept with it, so the lookup is cheap)."""
+    if len(head) > _CACHED_HEAD:
+        return head.lstrip("\ufeff").splitlines()
+    return _head_lines(head)
+
+
+def head_rows(head: str) -> tuple[str, ...] | list[str]:
+    """``head`` split at each ``\\n`` only (as JSON lines count), once however many ask."""
+    if len(head) > _CACHED_HEAD:
+        return head.split("\n")
+    return _head_rows(head)
 
 
 @dataclass(frozen=True)

@@ -120,14 +120,24 @@ def _header_fields(text: str) -> tuple[str, list[str], tuple[str, ...]]:
     return delim, names, tuple(norm(n) for n in names)
 
 
+def _byte_lines(data: bytes) -> list[bytes]:
+    """The lines of the first 256 KiB of ``data`` (BOM dropped), as bytes."""
+    return data.removeprefix(_BOM)[: 256 * 1024].split(b"\n")
+
+
+@functools.lru_cache(maxsize=8)
+def _head_byte_lines(head: str) -> tuple[bytes, ...]:
+    """:func:`_byte_lines` of a detection head (once for all the CSV layouts' sniffs)."""
+    return tuple(_byte_lines(head.encode("utf-8")))
+
+
 def find_header(
     data: bytes | str, accept: Callable[[list[str]], bool], limit: int = HEADER_SEARCH_LINES
 ) -> Header | None:
     """The first of the leading non-blank lines whose normalized names ``accept`` takes."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    raw = raw.removeprefix(_BOM)
+    lines = _head_byte_lines(data) if isinstance(data, str) else _byte_lines(data)
     offset, seen = 0, 0
-    for number, line in enumerate(raw[: 256 * 1024].split(b"\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         text = line.decode("utf-8", errors="replace").strip()
         if text:
             if "{" not in text:  # else a JSON cell: a data row, not a header

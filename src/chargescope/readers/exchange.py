@@ -15,10 +15,10 @@ from chargescope.readers import register
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Sniff, Source
 from chargescope.readers.jsonshape import (
     is_exchange,
-    peek,
     read_records,
     read_records_many,
     roles_of,
+    sniff_peek,
 )
 
 
@@ -40,7 +40,7 @@ class ExchangeReader:
 
     def sniff(self, head: str) -> Sniff:
         """JSON records with an action and a request or response object."""
-        p = peek(head, limit=20)
+        p = sniff_peek(head)
         records = [r for r in p.records if "_source" not in r]
         if not records:
             return NoMatch("no JSON records (lines, array or document) at the start")

@@ -20,6 +20,7 @@ get their call's action so that ingest can do the same.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import polars as pl
@@ -33,6 +34,7 @@ from chargescope.readers.base import (
     ReadResult,
     Sniff,
     Source,
+    head_lines,
     rejects_from,
     split_by,
 )
@@ -42,10 +44,10 @@ from chargescope.readers.jsonshape import (
     file_stem,
     is_exchange,
     is_frame_record,
-    peek,
     read_records,
     read_records_many,
     roles_of,
+    sniff_peek,
     split_lines,
     zone_note,
 )
@@ -72,7 +74,7 @@ class FrameRecordReader:
 
     def sniff(self, head: str) -> Sniff:
         """JSON lines or an array whose records hold a time and an OCPP-J array."""
-        p = peek(head, limit=20)
+        p = sniff_peek(head)
         if p.container == "document" and p.wrapper:
             return NoMatch(f"a JSON document with a {p.wrapper!r} list (that is a trace)")
         hits, n = _frame_records(p)
@@ -108,7 +110,7 @@ class TraceReader:
 
     def sniff(self, head: str) -> Sniff:
         """A JSON document with a messages/trace/events list of frame records."""
-        p = peek(head, limit=20)
+        p = sniff_peek(head)
         if p.container != "document" or not p.wrapper or p.wrapper == "hits":
             return NoMatch("not a JSON document with a messages/trace/events list")
         hits, n = _frame_records(p)
@@ -166,7 +168,7 @@ class BareReader:
 
     def sniff(self, head: str) -> Sniff:
         """Most lines are a timestamp, at most two tokens and an OCPP-J array."""
-        lines = [ln for ln in head.lstrip("\ufeff").splitlines() if ln.strip()][:100]
+        lines = list(itertools.islice((ln for ln in head_lines(head) if ln.strip()), 100))
         if not lines:
             return NoMatch("no lines")
         # a hundred lines at most: Python's regex, compiled once, beats a column pass here

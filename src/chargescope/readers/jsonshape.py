@@ -51,6 +51,7 @@ from chargescope.readers.base import (
     Source,
     direction_word,
     empty_frames,
+    head_rows,
     in_groups,
     join_bodies,
     per_value,
@@ -285,6 +286,13 @@ def _peek_document(head: str, limit: int) -> Peek:
     return Peek("document", _dicts(_decode_run(head, m.end(), limit)), top, key)
 
 
+@functools.lru_cache(maxsize=4)
+def sniff_peek(head: str) -> Peek:
+    """:func:`peek` at 20 records of a detection head, decoded once for every JSON layout's
+    sniff (shared: read it, do not change it)."""
+    return peek(head, limit=20)
+
+
 def _dicts(values: Iterable[Any]) -> list[dict[str, Any]]:
     """The JSON objects among ``values``."""
     return [v for v in values if isinstance(v, dict)]
@@ -293,7 +301,7 @@ def _dicts(values: Iterable[Any]) -> list[dict[str, Any]]:
 def _line_values(head: str, start: int, limit: int) -> list[Any]:
     """JSON values of the complete lines after line ``start`` (the last may be cut off)."""
     out: list[Any] = []
-    for line in head.split("\n")[start:]:
+    for line in head_rows(head)[start:]:
         value = _loads(line) if line.strip() else None
         if value is not None:
             out.append(value)
@@ -309,7 +317,7 @@ _ARRAY_TAIL = re.compile(r"\}\s*(?:,|\])\s*(?:\]\s*)?$")
 def _array_line_values(head: str, limit: int) -> list[Any]:
     """Elements of an array written one element per line (empty if it is not written so)."""
     out: list[Any] = []
-    for line in head.split("\n"):
+    for line in head_rows(head):
         text = _strip_array_line(line)
         if not text:
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chargescope.readers import register
 from chargescope.readers.base import Match, NoMatch, ReadOptions, ReadResult, Sniff, Source
-from chargescope.readers.jsonshape import is_exchange, is_frame_record, peek, read_records
+from chargescope.readers.jsonshape import is_exchange, is_frame_record, read_records, sniff_peek
 
 _HELD = {"lines": "JSON lines", "array-lines": "a JSON array", "document": "a JSON array"}
 
@@ -32,7 +32,7 @@ class LogIndexReader:
 
     def sniff(self, head: str) -> Sniff:
         """Records with a ``_source`` object that is an exchange or frame record."""
-        p = peek(head, limit=20)
+        p = sniff_peek(head)
         sources = [r["_source"] for r in p.records if isinstance(r.get("_source"), dict)]
         if not sources:
             return NoMatch("no Elasticsearch hits (records with a _source object)")

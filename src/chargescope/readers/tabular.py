@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from chargescope.readers.base import ReadResult, Source, empty_frames, rejects_from
+from chargescope.readers.base import ReadResult, Source, empty_frames, head_lines, rejects_from
 
 
 def first_line(head: str) -> str:
     """The first non-empty line of ``head`` (BOM stripped)."""
-    for line in head.lstrip("\ufeff").splitlines():
+    for line in head_lines(head):
         if line.strip():
             return line
     return ""

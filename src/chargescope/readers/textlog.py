@@ -29,6 +29,7 @@ fit, go through the general path, so the result is the same either way.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -47,6 +48,7 @@ from chargescope.readers.base import (
     ReadResult,
     Sniff,
     Source,
+    head_lines,
     in_groups,
     part_of,
     per_value,
@@ -629,7 +631,13 @@ def _split_no_ts(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``needles``: a needle is looked for only when each of its
     characters occurs (a one-character search is a fast byte scan; a longer one is not)."""
-    return any(all(c in text for c in set(n)) and n in text for n in needles)
+    return any(all(c in text for c in chars) and n in text for n, chars in _by_chars(needles))
+
+
+@functools.lru_cache(maxsize=64)
+def _by_chars(needles: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each needle with its distinct characters (a layout's needles are fixed)."""
+    return tuple((n, frozenset(n)) for n in needles)
 
 
 def sniff_layout(
@@ -653,7 +661,7 @@ def sniff_layout(
     hits = 0
     if needles and not _holds_any(head, needles):
         return NoMatch(f"no {what}")
-    for line in head.lstrip("\ufeff").splitlines():
+    for line in head_lines(head):
         if hint and not hint.search(line):
             continue
         if rx.search(line):
