@@ -16,8 +16,10 @@ from tests.readkit import assert_reads_alike
 
 
 def _twist(rng: random.Random, lines: list[str]) -> list[str]:
-    """Lines reversed, broken, stripped of a key, made zone-less, blank-padded, or left."""
-    what = rng.randrange(7)
+    """Lines reversed, broken, stripped of a key, made zone-less, blank-padded, given another
+    key, one given an unreadable time or made neither an exchange nor a frame record, or
+    left."""
+    what = rng.randrange(9)
     if what == 0:
         return list(reversed(lines))
     if what == 1 and lines:
@@ -34,10 +36,19 @@ def _twist(rng: random.Random, lines: list[str]) -> list[str]:
         return ["", *lines, "  "]
     if what == 5:
         return [json.dumps({**json.loads(x), "site": "S-1"}) for x in lines]  # another key set
+    if what in (6, 7) and lines:
+        at = rng.randrange(len(lines))
+        record = json.loads(lines[at])
+        for key in record:
+            if what == 6 and ("time" in key or key == "datetime"):
+                record[key] = "soon"
+            if what == 7 and key in ("frame", "message", "request", "response"):
+                record[key] = None
+        return lines[:at] + [json.dumps(record)] + lines[at + 1 :]
     return lines
 
 
-@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("layout", ["framerec", "exchange"])
 def test_json_lines_read_together_read_as_each_alone(
     reference: pl.DataFrame, layout: str, seed: int

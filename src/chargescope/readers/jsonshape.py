@@ -27,9 +27,10 @@ from __future__ import annotations
 import functools
 import gc
 import io
+import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -300,14 +301,34 @@ def _dicts(values: Iterable[Any]) -> list[dict[str, Any]]:
 
 def _line_values(head: str, start: int, limit: int) -> list[Any]:
     """JSON values of the complete lines after line ``start`` (the last may be cut off)."""
+    rows = head_rows(head)[start:]
+    together = _values_together(rows, limit)
+    if together is not None:
+        return together
     out: list[Any] = []
-    for line in head_rows(head)[start:]:
+    for line in rows:
         value = _loads(line) if line.strip() else None
         if value is not None:
             out.append(value)
         if len(out) >= limit:
             break
     return out
+
+
+def _values_together(rows: Sequence[str], limit: int) -> list[Any] | None:
+    """The first ``limit`` non-blank ``rows`` decoded in one call, as one JSON array (a
+    thousand calls cost ten times as much); None when that does not give each row's value
+    on its own: some row is not one JSON value, or is null while more rows follow."""
+    lines = list(itertools.islice((r for r in rows if r.strip()), limit))
+    if not lines:
+        return None
+    try:
+        values = orjson.loads("[" + ",".join(lines) + "]")
+    except orjson.JSONDecodeError:
+        return None
+    if len(values) != len(lines) or (None in values and len(lines) == limit):
+        return None
+    return [v for v in values if v is not None]
 
 
 _ARRAY_OPEN = re.compile(r"^\s*\[\s*(?=\{)")
@@ -415,15 +436,16 @@ def _needed_keys(sample: list[dict[str, Any]]) -> list[str]:
     Roles the sample's record shapes may carry but the sample lacks (a file whose first
     records are all unanswered may omit ``response``) are added under their usual key.
     """
+    shapes_of = {tuple(r): r for r in sample}  # a record's keys tell all but its frame's type
     seen: dict[str, None] = {}
-    for record in sample:
-        for key in record:
+    for keys in shapes_of:
+        for key in keys:
             if key not in seen and role_of(key):
                 seen[key] = None
     roles = roles_of(seen)
-    shapes = {"exchange" for r in sample if is_exchange(r)} | {
-        "frame" for r in sample if is_frame_record(r)
-    }
+    shapes = {"exchange"} if any(is_exchange(r) for r in shapes_of.values()) else set()
+    if any(is_frame_record(r) for r in sample):
+        shapes.add("frame")
     for shape in sorted(shapes):
         for role, key in _LATE_KEYS[shape].items():
             if role not in roles:
@@ -824,8 +846,26 @@ def charger_default(loaded: Loaded, source: Source) -> tuple[str, str | None]:
 
 def to_frames(loaded: Loaded, source: Source, tz: str | None) -> Converted:
     """Exchange records and frame records to raw frame rows, in the file's time order."""
+    return to_frames_of(loaded, [source], tz)[0]
+
+
+def _by_part(n: int) -> list[list[Any]]:
+    """One empty list per source."""
+    return [[] for _ in range(n)]
+
+
+def _part_keys(df: pl.DataFrame, *cols: str) -> list[str]:
+    """``cols``, after ``part`` when ``df`` holds the records of several sources."""
+    return ["part", *cols] if "part" in df.columns else list(cols)
+
+
+def to_frames_of(loaded: Loaded, sources: list[Source], tz: str | None) -> list[Converted]:
+    """:func:`to_frames` of each source, from their records read as one: ``part`` (the
+    source's index; absent for one source) and ``rec``/``line`` (numbered in each source)
+    tell them apart. Each source's rows, rejects and notes come back as if read alone."""
+    n = len(sources)
     if not loaded.rows.height:
-        return Converted(empty_frames(), [], [])
+        return [Converted(empty_frames(), [], []) for _ in sources]
     ex_mask = _first(loaded, "action").is_not_null() & (
         _first(loaded, "request").is_not_null() | _first(loaded, "response").is_not_null()
     )
@@ -833,41 +873,93 @@ def to_frames(loaded: Loaded, source: Source, tz: str | None) -> Converted:
     rows = loaded.rows.with_columns(ex_mask.alias("__ex"), fr_mask.alias("__fr"))
     other = rows.filter(~pl.col("__ex") & ~pl.col("__fr"))
     reason = "record is neither an exchange (action + request/response) nor a frame record"
-    rejects = _rejects(source, other, loaded, reason)
+    rejects = _rejects_of(sources, other, loaded, reason)
     rows, more, notes = _timed(
-        _sub(loaded, rows.filter(pl.col("__ex") | pl.col("__fr"))), source, tz
+        _sub(loaded, rows.filter(pl.col("__ex") | pl.col("__fr"))), sources, tz
     )
-    rejects += more
     flags = rows.select(pl.col("__ex").alias("ex"), pl.col("__fr").alias("fr"))
     rows = rows.drop("__ex", "__fr")
     parts = []
     if flags["ex"].any():
         parts.append(_exchange_frames(_sub(loaded, rows.filter(flags["ex"]))))
     if flags["fr"].any():
-        part, note = _frame_records(_sub(loaded, rows.filter(flags["fr"])), source)
+        part, charger_notes = _frame_records(_sub(loaded, rows.filter(flags["fr"])), sources)
         parts.append(part)
-        notes += [note] if note else []
+        notes = [a + b for a, b in zip(notes, charger_notes, strict=True)]
     if not parts:
-        return Converted(empty_frames(), rejects, notes)
-    frames = (
-        parts[0]
-        if len(parts) == 1
-        else pl.concat(parts, how="diagonal_relaxed").sort("rec", maintain_order=True)
-    )
-    frames, order_note = _order(frames)
-    notes += [order_note] if order_note else []
-    return Converted(frames, sorted(rejects, key=lambda r: r.line), notes)
+        frames = empty_frames()
+        order_notes: list[list[str]] = _by_part(n)
+    else:
+        frames = (
+            parts[0]
+            if len(parts) == 1
+            else pl.concat(parts, how="diagonal_relaxed").sort(
+                _part_keys(rows, "rec"), maintain_order=True
+            )
+        )
+        frames, order_notes = _order(frames, n)
+    mine = _split_parts(frames, n)
+    return [
+        Converted(
+            mine[k], sorted(rejects[k] + more[k], key=lambda r: r.line), notes[k] + order_notes[k]
+        )
+        for k in range(n)
+    ]
+
+
+def _split_parts(frames: pl.DataFrame, n: int) -> list[pl.DataFrame]:
+    """Each source's rows (without ``part``; a source without any gets no columns either,
+    as when read alone)."""
+    if "part" not in frames.columns:
+        return [frames] if n == 1 else [empty_frames() for _ in range(n)]
+    got = frames.partition_by("part", as_dict=True, include_key=False, maintain_order=True)
+    return [got.get((k,), empty_frames()) for k in range(n)]
+
+
+def _rejects_of(
+    sources: list[Source], rows: pl.DataFrame, loaded: Loaded, reason: str
+) -> list[list[Reject]]:
+    """:func:`_rejects` of each source's ``rows``."""
+    if "part" not in rows.columns:
+        return [_rejects(sources[0], rows, loaded, reason)]
+    out = _by_part(len(sources))
+    if rows.height:
+        for (k,), mine in rows.partition_by("part", as_dict=True).items():
+            out[int(k)] = _rejects(sources[int(k)], mine, loaded, reason)
+    return out
 
 
 def _timed(
-    loaded: Loaded, source: Source, tz: str | None
-) -> tuple[pl.DataFrame, list[Reject], list[str]]:
-    """Records with their parsed time in ``ts``; those without a readable one become rejects."""
+    loaded: Loaded, sources: list[Source], tz: str | None
+) -> tuple[pl.DataFrame, list[list[Reject]], list[list[str]]]:
+    """Records with their parsed time in ``ts``; those without a readable one become rejects
+    (each source's), and each source's note on zone-less times."""
     text = loaded.rows.with_columns(_first(loaded, "ts").alias("__t"))["__t"]  # parse_times trims
     rows = loaded.rows.with_columns(parse_times(text, tz).alias("ts"))
     bad = rows.filter(pl.col("ts").is_null())
-    rejects = _rejects(source, bad, loaded, "no readable timestamp")
-    return rows.filter(pl.col("ts").is_not_null()), rejects, zone_note(text, tz)
+    rejects = _rejects_of(sources, bad, loaded, "no readable timestamp")
+    good = rows.filter(pl.col("ts").is_not_null())
+    if "part" not in rows.columns:
+        return good, rejects, [zone_note(text, tz)]
+    notes = _by_part(len(sources))
+    if tz is None:
+        flagged = pl.DataFrame({"part": rows["part"], "zl": _zoneless(text)}).filter("zl")
+        for k in flagged["part"].unique().to_list():
+            notes[k] = [_ZONE_NOTE]
+    return good, rejects, notes
+
+
+_ZONE_NOTE = "times without a zone read as UTC"
+
+
+def _zoneless(text: pl.Series) -> pl.Series:
+    """Per value: a time that states no zone (the usual ``...Z`` is passed over first)."""
+    trimmed = text.str.strip_chars()
+    return pl.select(
+        (
+            ~text.str.ends_with("Z") & ~trimmed.str.contains(_ZONE) & ~trimmed.str.contains(_EPOCH)
+        ).fill_null(False)
+    ).to_series()
 
 
 def zone_note(text: pl.Series, tz: str | None) -> list[str]:
@@ -876,7 +968,7 @@ def zone_note(text: pl.Series, tz: str | None) -> list[str]:
         return []
     text = text.filter(~text.str.ends_with("Z")).drop_nulls().str.strip_chars()  # Z: the usual
     zoneless = ~text.str.contains(_ZONE) & ~text.str.contains(_EPOCH)
-    return ["times without a zone read as UTC"] if zoneless.any() else []
+    return [_ZONE_NOTE] if zoneless.any() else []
 
 
 def file_stem(source: Source) -> str:
@@ -905,10 +997,18 @@ def record_texts(source: Source, rows: pl.DataFrame, loaded: Loaded) -> list[str
             lines[n - 1].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
             for n in rows["line"].to_list()
         ]
-    cols = [c for c in loaded.rows.columns if c in rows.columns and c not in ("line", "rec", "_id")]
+    skip = ("line", "rec", "_id", "part")
+    cols = [c for c in loaded.rows.columns if c in rows.columns and c not in skip]
     if not cols:
         return [""] * rows.height
     return rows.select(pl.struct(cols).struct.json_encode())[:, 0].to_list()
+
+
+def _lines_unique(rows: pl.DataFrame) -> bool:
+    """Whether no two records share a line (in any one source)."""
+    if "part" not in rows.columns:
+        return bool(rows["line"].is_unique().all())
+    return bool(rows.select(pl.struct("part", "line").is_unique().all()).item())
 
 
 def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
@@ -919,14 +1019,13 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
     rows = loaded.rows
     synthetic = (
         pl.col("line").cast(pl.String)
-        if rows["line"].is_unique().all()
+        if _lines_unique(rows)
         else pl.format("{}.{}", pl.col("line"), pl.col("rec") + 1)
     )
     response = _first(loaded, "response")
     answered = response.is_not_null() & (response != "null")
     base = rows.select(
-        "line",
-        "rec",
+        *_part_keys(rows, "line", "rec"),
         "ts",
         _first(loaded, "charger_id").alias("charger_id"),
         _first(loaded, "action").alias("action"),
@@ -940,7 +1039,8 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
     ).explode("sub")
     errors = _errors(base)
     if errors.height:
-        base = base.join(errors, on=["rec", "sub"], how="left", maintain_order="left")
+        keys = _part_keys(base, "rec", "sub")
+        base = base.join(errors, on=keys, how="left", maintain_order="left")
     else:
         base = base.with_columns(
             pl.lit(None, pl.String).alias(c) for c in ("error_code", "error_description", "details")
@@ -951,8 +1051,7 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
     )
     return columnar.select(
         base,
-        "line",
-        "rec",
+        *_part_keys(base, "line", "rec"),
         "ts",
         "charger_id",
         "action",
@@ -996,8 +1095,7 @@ def _errors(base: pl.DataFrame) -> pl.DataFrame:
         r.str.json_path_match("$.errorDetails"), r.str.json_path_match("$.error_details")
     )
     return candidates.select(
-        "rec",
-        "sub",
+        *_part_keys(base, "rec", "sub"),
         code.alias("error_code"),
         description.alias("error_description"),
         pl.when(details.str.starts_with("{"))
@@ -1007,12 +1105,12 @@ def _errors(base: pl.DataFrame) -> pl.DataFrame:
     ).filter(pl.col("error_code").is_not_null())
 
 
-def _frame_records(loaded: Loaded, source: Source) -> tuple[pl.DataFrame, str | None]:
-    """Frame records as raw frame rows (the frame text as given; split later)."""
+def _frame_records(loaded: Loaded, sources: list[Source]) -> tuple[pl.DataFrame, list[list[str]]]:
+    """Frame records as raw frame rows (the frame text as given; split later), and each
+    source's note when its records lack a charger id."""
     frames = columnar.select(
         loaded.rows,
-        "line",
-        "rec",
+        *_part_keys(loaded.rows, "line", "rec"),
         "ts",
         _first(loaded, "charger_id").alias("charger_id"),
         _direction(loaded, "direction").alias("direction"),
@@ -1020,22 +1118,52 @@ def _frame_records(loaded: Loaded, source: Source) -> tuple[pl.DataFrame, str | 
         _first(loaded, "connector_id").cast(pl.Int32, strict=False).alias("connector_id"),
         _first(loaded, "site_id").alias("site_id"),
     )
-    note = None
-    if frames["charger_id"].null_count():
-        default, note = charger_default(loaded, source)
-        frames = frames.with_columns(pl.col("charger_id").fill_null(default))
-    return frames, note
+    notes = _by_part(len(sources))
+    if not frames["charger_id"].null_count():
+        return frames, notes
+    if "part" not in frames.columns:
+        default, note = charger_default(loaded, sources[0])
+        return frames.with_columns(pl.col("charger_id").fill_null(default)), [
+            [note] if note else []
+        ]
+    lacking = frames.filter(pl.col("charger_id").is_null())["part"].unique().to_list()
+    defaults = {}
+    for k in lacking:
+        defaults[k], note = charger_default(loaded, sources[k])
+        notes[k] = [note] if note else []
+    default_of = pl.col("part").replace_strict(defaults, default=None, return_dtype=pl.String)
+    return frames.with_columns(pl.col("charger_id").fill_null(default_of)), notes
 
 
-def _order(frames: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
-    """Records in file order, reversed when the file lists newest first (call before answer)."""
-    if newest_first(frames["ts"]):
-        sub = pl.col("sub") if "sub" in frames.columns else pl.lit(0)
+_REVERSED = "records were newest first: read in reverse"
+
+
+def _order(frames: pl.DataFrame, n: int) -> tuple[pl.DataFrame, list[list[str]]]:
+    """Records in file order, each source's reversed when it lists newest first (call before
+    answer), and each source's note saying so."""
+    sub = pl.col("sub") if "sub" in frames.columns else pl.lit(0)
+    if "part" not in frames.columns:
+        if not newest_first(frames["ts"]):
+            return frames.drop("rec", "sub", strict=False), [[]]
         flipped = frames.with_columns(sub.alias("sub")).sort(
             ["rec", "sub"], descending=[True, False], maintain_order=True
         )
-        return flipped.drop("rec", "sub"), "records were newest first: read in reverse"
-    return frames.drop("rec", "sub", strict=False), None
+        return flipped.drop("rec", "sub"), [[_REVERSED]]
+    steps = pl.col("ts").diff().dt.total_milliseconds()
+    votes = frames.group_by("part").agg(
+        (steps < 0).sum().alias("back"), (steps > 0).sum().alias("on")
+    )
+    newest = votes.filter(pl.col("back") > pl.col("on"))["part"].to_list()
+    notes = _by_part(n)
+    if not newest:
+        return frames.drop("rec", "sub", strict=False), notes
+    for k in newest:
+        notes[k] = [_REVERSED]
+    rec = pl.when(pl.col("part").is_in(newest)).then(-pl.col("rec")).otherwise(pl.col("rec"))
+    flipped = frames.with_columns(sub.alias("sub")).sort(
+        [pl.col("part"), rec, pl.col("sub")], maintain_order=True
+    )
+    return flipped.drop("rec", "sub"), notes
 
 
 def read_records(source: Source, options: ReadOptions, nested: str | None = None) -> ReadResult:
@@ -1050,33 +1178,42 @@ def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadR
 
     def read(keys: tuple[str, ...] | None, idx: list[int]) -> list[ReadResult]:
         joint = _load_lines_many([plans[i] for i in idx]) if keys and len(idx) > 1 else None
-        loaded = joint or [load(sources[i]) for i in idx]
+        if joint is None:
+            return [_records_result(load(sources[i]), sources[i], options) for i in idx]
+        loaded, counts = joint
+        converted = to_frames_of(loaded, [sources[i] for i in idx], options.tz)
         return [
-            _records_result(got, sources[i], options) for got, i in zip(loaded, idx, strict=True)
+            ReadResult(conv.frames, rejects=conv.rejects, notes=conv.notes, lines=n)
+            for conv, n in zip(converted, counts, strict=True)
         ]
 
     return in_groups([tuple(p.keys) if p.peek.container == "lines" else None for p in plans], read)
 
 
-def _load_lines_many(plans: list[_Plan]) -> list[Loaded] | None:
-    """JSON-lines sources with one schema decoded together; None when a line is broken
-    (each source is then loaded alone, which says which lines and why)."""
+def _load_lines_many(plans: list[_Plan]) -> tuple[Loaded, list[int]] | None:
+    """JSON-lines sources with one schema decoded together (``part`` says whose a row is;
+    ``line`` and ``rec`` are numbered in each source), and each one's record count; None
+    when a line is broken (each source is then loaded alone, which says which lines and
+    why)."""
     joined = join_bodies([p.data for p in plans])
     if joined is None:
         return None
-    starts, counts = joined.starts, joined.counts
+    starts = joined.starts
     lines = split_lines(joined.data)
     rows = _duck_rows(lines, plans[0].schema)
     if rows is None:
         return None
-    rows = rows.with_columns(lines["line"])
-    out = []
-    for plan, at, n in zip(plans, starts, counts, strict=True):
-        mine = rows.filter(pl.col("line").is_between(at + 1, at + n)).with_columns(
-            pl.col("line") - at, pl.int_range(pl.len(), dtype=pl.Int64).alias("rec")
-        )
-        out.append(Loaded(mine, roles_of(plan.keys), plan.peek.top, [], mine.height))
-    return out
+    part = joined.part_of(pl.col("line") - 1)
+    rows = rows.with_columns(lines["line"]).with_columns(part.cast(pl.Int32).alias("part"))
+    rows = rows.with_columns(
+        pl.col("line")
+        - pl.col("part").replace_strict(dict(enumerate(starts)), return_dtype=pl.Int64),
+        pl.int_range(pl.len(), dtype=pl.Int64).over("part").alias("rec"),
+    )
+    records = dict(rows.group_by("part").len().iter_rows())
+    top = plans[0].peek.top  # JSON lines have no top level: empty for each
+    loaded = Loaded(rows, roles_of(plans[0].keys), top, [], rows.height)
+    return loaded, [records.get(k, 0) for k in range(len(plans))]
 
 
 def _records_result(loaded: Loaded, source: Source, options: ReadOptions) -> ReadResult:
