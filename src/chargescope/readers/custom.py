@@ -391,11 +391,8 @@ def _raw_text(rows: pl.DataFrame, lines: pl.Series, delim: str) -> list[str]:
     return picked.select(pl.concat_str(cells, separator=delim))[:, 0].to_list()
 
 
-def zone_note(values: pl.Series, tz: str | None) -> str | None:
-    """The note saying how zone-less times were read, when the column has any."""
-    s = values.drop_nulls().str.strip_chars()
-    if s.is_empty() or bool(s.str.contains(_ZONED).all()):
-        return None
+def zone_note(tz: str | None) -> str:
+    """The note saying how zone-less times were read."""
     if tz:
         return f"times without a zone read as {tz} (--tz)"
     return "times without a zone read as UTC"
@@ -422,31 +419,121 @@ def _mapped_result(
     df: pl.DataFrame,
 ) -> ReadResult:
     """One source's result from its loaded ``rows`` and their classified frame rows ``df``."""
+    part = pl.lit(0, dtype=pl.UInt32).alias("part__")
+    return _mapped_results(
+        [source], hdr, mapping, options, rows.with_columns(part), df.with_columns(part)
+    )[0]
+
+
+_REVERSED = "rows were newest first: read in reverse"
+
+
+def _mapped_results(
+    sources: list[Source],
+    hdr: Header,
+    mapping: ColumnMap,
+    options: ReadOptions,
+    rows: pl.DataFrame,
+    df: pl.DataFrame,
+) -> list[ReadResult]:
+    """Each source's result from the loaded ``rows`` and their classified frame rows ``df``
+    of several sources read as one (``part__`` says whose a row is; ``line`` is numbered in
+    each source): each as if read alone, worked out over the whole table at once."""
+    n = len(sources)
     why = pl.col("_why")
-    bad = df.filter(why.is_not_null() & ~why.is_in(["blank", "noise"]))
-    rejects = [
-        Reject(source.name, int(line), raw[:2000], reason)
-        for line, raw, reason in zip(
-            bad["line"].to_list(),
-            _raw_text(rows, bad["line"], hdr.delim),
-            bad["_why"].to_list(),
-            strict=True,
-        )
-    ]
-    noise = banner_noise(source, hdr) + int(df.select((why == "noise").sum()).item())
+    rejects = _mapped_rejects(
+        sources, hdr, rows, df.filter(why.is_not_null() & ~why.is_in(["blank", "noise"]))
+    )
+    noise = _per_part(df.filter(why == "noise"), n)
     df = df.filter(why.is_null()).drop("_why", "_blank")
-    notes: list[str] = []
+    notes: list[list[str]] = [[] for _ in sources]
     if "charger" not in mapping.cols:
-        stem = PurePath(source.name).stem
-        notes.append(f"no charger column: charger id taken from the file name ({stem})")
+        for k, source in enumerate(sources):
+            stem = PurePath(source.name).stem
+            notes[k].append(f"no charger column: charger id taken from the file name ({stem})")
     if "time" in mapping.cols:
-        note = zone_note(rows[mapping.cols["time"]], options.tz)
-        if note:
-            notes.append(note)
-    if newest_first(df["ts"]):
+        for k in _zoneless_parts(rows[mapping.cols["time"]], rows["part__"], n):
+            notes[k].append(zone_note(options.tz))
+    newest = _newest_first_parts(df, n)
+    for k in newest:
+        notes[k].append(_REVERSED)
+    if newest and n == 1:
         df = df.reverse()
-        notes.append("rows were newest first: read in reverse")
-    return ReadResult(df, noise=noise, rejects=rejects, notes=notes, lines=hdr.line + rows.height)
+    elif newest:
+        place = pl.int_range(pl.len()).over("part__")
+        flipped = pl.when(pl.col("part__").is_in(newest)).then(-place).otherwise(place)
+        df = df.sort([pl.col("part__"), flipped], maintain_order=True)
+    lines = _per_part(rows, n)
+    frames = (
+        {(0,): df.drop("part__")}
+        if n == 1
+        else df.partition_by("part__", as_dict=True, include_key=False, maintain_order=True)
+    )
+    empty = df.clear().drop("part__")
+    return [
+        ReadResult(
+            frames.get((k,), empty),
+            noise=banner_noise(source, hdr) + noise.get(k, 0),
+            rejects=rejects[k],
+            notes=notes[k],
+            lines=hdr.line + lines.get(k, 0),
+        )
+        for k, source in enumerate(sources)
+    ]
+
+
+def _mapped_rejects(
+    sources: list[Source], hdr: Header, rows: pl.DataFrame, bad: pl.DataFrame
+) -> list[list[Reject]]:
+    """Each source's rejects: its ``bad`` rows, with their cells joined back as the text."""
+    out: list[list[Reject]] = [[] for _ in sources]
+    if not bad.height:
+        return out
+    own_rows = rows.partition_by("part__", as_dict=True, include_key=False)
+    for (k,), mine in bad.partition_by("part__", as_dict=True, include_key=False).items():
+        k = int(k)
+        texts = _raw_text(own_rows[(k,)], mine["line"], hdr.delim)
+        out[k] = [
+            Reject(sources[k].name, int(line), raw[:2000], reason)
+            for line, raw, reason in zip(
+                mine["line"].to_list(), texts, mine["_why"].to_list(), strict=True
+            )
+        ]
+    return out
+
+
+def _per_part(df: pl.DataFrame, n: int) -> dict[int, int]:
+    """How many rows of ``df`` each part has (one part: no grouping)."""
+    if n == 1:
+        return {0: df.height}
+    return dict(df.group_by("part__").len().iter_rows())
+
+
+def _zoneless_parts(values: pl.Series, part: pl.Series, n: int) -> list[int]:
+    """The parts holding a time value that states no zone (values ending in the usual ``Z``
+    are passed over before the pattern is tried on the rest; one part stops at the first)."""
+    zoneless = values.is_not_null() & ~values.str.ends_with("Z")
+    rest = zoneless.arg_true()
+    if not rest.len():
+        return []
+    if n == 1 and not values.gather(rest[:64]).str.strip_chars().str.contains(_ZONED).all():
+        return [0]
+    stated = values.gather(rest).str.strip_chars().str.contains(_ZONED)
+    zoneless = zoneless.scatter(rest, ~stated)
+    if n == 1:
+        return [0] if zoneless.any() else []
+    return pl.DataFrame({"part": part, "z": zoneless}).filter("z")["part"].unique().sort().to_list()
+
+
+def _newest_first_parts(df: pl.DataFrame, n: int) -> list[int]:
+    """The parts whose times run mostly backwards (see :func:`newest_first`)."""
+    if n == 1:
+        return [0] if newest_first(df["ts"]) else []
+    steps = pl.col("ts").drop_nulls().diff().dt.total_milliseconds()
+    votes = df.group_by("part__").agg(
+        (steps < 0).sum().alias("back"), (steps > 0).sum().alias("on")
+    )
+    return votes.filter(pl.col("back") > pl.col("on"))["part__"].sort().to_list()
 
 
 #: A delimited source's header and column mapping, None when it has no header a reader takes.
@@ -506,17 +593,11 @@ def _read_mapped_joint(
     ts = times_by_part(rows[time_col], rows["part__"], options.tz) if time_col else None
     df = _columns(rows, mapping, stem, ts).with_columns(rows["part__"])
     df = _reasons(_errors(_frame_or_payload(df)))
-    own_rows = rows.partition_by("part__", as_dict=True, include_key=False)
-    own_df = df.partition_by("part__", as_dict=True, include_key=False)
-    out = []
-    for k, source in enumerate(sources):
-        at = starts[k]
-        mine = own_rows.get((k,), rows.clear().drop("part__"))
-        frames = own_df.get((k,), df.clear().drop("part__"))
-        mine = mine.with_columns(pl.col("line") - at)
-        frames = frames.with_columns(pl.col("line") - at)
-        out.append(_mapped_result(source, hdr, mapping, options, mine, frames))
-    return out
+    own_line = pl.col("line") - pl.col("part__").replace_strict(
+        dict(enumerate(starts)), return_dtype=pl.Int64
+    )
+    rows, df = rows.with_columns(own_line), df.with_columns(own_line)
+    return _mapped_results(sources, hdr, mapping, options, rows, df)
 
 
 def times_by_part(values: pl.Series, part: pl.Series, tz: str | None) -> pl.Series:
