@@ -33,7 +33,7 @@ from chargescope.readers.base import (
     join_bodies,
     per_value,
 )
-from chargescope.readers.tabular import newest_first, read_csv_counting
+from chargescope.readers.tabular import newest_first_parts, read_csv_counting, reverse_parts
 from chargescope.readers.times import parse_times
 
 #: What a mapped column can be; the keys ``--columns`` accepts.
@@ -454,15 +454,10 @@ def _mapped_results(
     if "time" in mapping.cols:
         for k in _zoneless_parts(rows[mapping.cols["time"]], rows["part__"], n):
             notes[k].append(zone_note(options.tz))
-    newest = _newest_first_parts(df, n)
+    newest = newest_first_parts(df, "part__", n)
     for k in newest:
         notes[k].append(_REVERSED)
-    if newest and n == 1:
-        df = df.reverse()
-    elif newest:
-        place = pl.int_range(pl.len()).over("part__")
-        flipped = pl.when(pl.col("part__").is_in(newest)).then(-place).otherwise(place)
-        df = df.sort([pl.col("part__"), flipped], maintain_order=True)
+    df = df.reverse() if newest and n == 1 else reverse_parts(df, "part__", newest)
     lines = _per_part(rows, n)
     frames = (
         {(0,): df.drop("part__")}
@@ -523,17 +518,6 @@ def _zoneless_parts(values: pl.Series, part: pl.Series, n: int) -> list[int]:
     if n == 1:
         return [0] if zoneless.any() else []
     return pl.DataFrame({"part": part, "z": zoneless}).filter("z")["part"].unique().sort().to_list()
-
-
-def _newest_first_parts(df: pl.DataFrame, n: int) -> list[int]:
-    """The parts whose times run mostly backwards (see :func:`newest_first`)."""
-    if n == 1:
-        return [0] if newest_first(df["ts"]) else []
-    steps = pl.col("ts").drop_nulls().diff().dt.total_milliseconds()
-    votes = df.group_by("part__").agg(
-        (steps < 0).sum().alias("back"), (steps > 0).sum().alias("on")
-    )
-    return votes.filter(pl.col("back") > pl.col("on"))["part__"].sort().to_list()
 
 
 #: A delimited source's header and column mapping, None when it has no header a reader takes.

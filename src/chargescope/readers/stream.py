@@ -12,14 +12,24 @@ from chargescope.readers.base import (
     NoMatch,
     ReadOptions,
     ReadResult,
+    Reject,
     Sniff,
     Source,
     direction_expr,
     in_groups,
     join_bodies,
+    rejects_from,
     split_rejects,
 )
-from chargescope.readers.tabular import find, header, newest_first, read_rows, reject_all
+from chargescope.readers.tabular import (
+    find,
+    header,
+    newest_first,
+    newest_first_parts,
+    read_rows,
+    reject_all,
+    reverse_parts,
+)
 from chargescope.readers.times import parse_times
 
 
@@ -119,23 +129,35 @@ def _read_joint(
         if charger_col
         else part.replace_strict(dict(enumerate(stems)), return_dtype=pl.String)
     )
+    own_line = pl.col("line") - pl.col("part").replace_strict(
+        dict(enumerate(starts)), return_dtype=pl.Int64
+    )
     df = _frames(rows, time_col, charger, options).with_columns(part.alias("part"))
-    out = []
-    for k, source in enumerate(sources):
-        mine = df.filter(pl.col("part") == k).drop("part")
-        mine = mine.with_columns(pl.col("line") - starts[k])
-        mine, rejects = split_rejects(
-            mine, pl.col("ts").is_null(), source.name, "raw", "no readable timestamp"
+    df = df.with_columns(own_line)
+    untimed = df.filter(pl.col("ts").is_null())
+    rejects: list[list[Reject]] = [[] for _ in sources]
+    for (k,), mine in untimed.partition_by("part", as_dict=True).items():
+        rejects[int(k)] = rejects_from(
+            sources[int(k)].name,
+            mine["line"].to_list(),
+            mine["raw"].to_list(),
+            "no readable timestamp",
         )
+    df = df.filter(pl.col("ts").is_not_null())
+    newest = newest_first_parts(df, "part", len(sources))
+    df = reverse_parts(df.drop("raw"), "part", newest)
+    frames = df.partition_by("part", as_dict=True, include_key=False, maintain_order=True)
+    out = []
+    for k in range(len(sources)):
         notes = (
             []
             if charger_col
             else [f"no charger column: charger id taken from the file name ({stems[k]})"]
         )
-        if newest_first(mine["ts"]):
-            mine = mine.reverse()
+        if k in newest:
             notes.append("rows were newest first: read in reverse")
-        out.append(ReadResult(mine.drop("raw"), rejects=rejects, notes=notes, lines=counts[k]))
+        mine = frames.get((k,), df.clear().drop("part"))
+        out.append(ReadResult(mine, rejects=rejects[k], notes=notes, lines=counts[k]))
     return out
 
 

@@ -146,3 +146,23 @@ def newest_first(ts: pl.Series) -> bool:
         return False
     steps = valid.diff().drop_nulls().dt.total_milliseconds()
     return int((steps < 0).sum()) > int((steps > 0).sum())
+
+
+def newest_first_parts(df: pl.DataFrame, part: str, n: int) -> list[int]:
+    """The parts of ``df`` (numbered ``0..n-1`` in column ``part``) whose ``ts`` runs mostly
+    backwards: :func:`newest_first` of each, in one pass."""
+    if n == 1:
+        return [0] if newest_first(df["ts"]) else []
+    steps = pl.col("ts").drop_nulls().diff().dt.total_milliseconds()
+    votes = df.group_by(part).agg((steps < 0).sum().alias("back"), (steps > 0).sum().alias("on"))
+    return sorted(votes.filter(pl.col("back") > pl.col("on"))[part].to_list())
+
+
+def reverse_parts(df: pl.DataFrame, part: str, parts: list[int]) -> pl.DataFrame:
+    """``df`` (its rows grouped by ``part`` in ascending order) with the rows of each of
+    ``parts`` in reverse order."""
+    if not parts:
+        return df
+    place = pl.int_range(pl.len()).over(part)
+    flipped = pl.when(pl.col(part).is_in(parts)).then(-place).otherwise(place)
+    return df.sort([pl.col(part), flipped], maintain_order=True)
