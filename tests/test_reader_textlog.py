@@ -509,6 +509,23 @@ def test_fast_path_reads_like_the_general_path(
 
 # --- logs read together read as each alone ---------------------------------------------------
 
+
+def _bytes_twist(rng: random.Random, lines: list[str]) -> bytes:
+    """The lines as bytes, maybe with a BOM, CRLF, a final line break, a stray CR or field
+    separator, or a byte that is not UTF-8."""
+    end = "\r\n" if rng.random() < 0.2 else "\n"
+    text = end.join(lines) + (end if rng.random() < 0.5 else "")
+    odd = rng.random()
+    if odd < 0.05:
+        text = text.replace("]", "]\r", 1)
+    elif odd < 0.1:
+        text = text.replace("{", "{\x1f", 1)
+    data = text.encode()
+    if 0.1 <= odd < 0.2:
+        data = data.replace(b"[", b"\xff[", 1)
+    return (b"\xef\xbb\xbf" if rng.random() < 0.2 else b"") + data
+
+
 _HEADERS = ["Timezone: +02:00", "TZ=Europe/Berlin", "ChargePointId: CP-B", "server started", ""]
 
 
@@ -532,7 +549,7 @@ def test_logs_read_together_read_as_each_alone(
             lines = lines[: rng.randint(0, len(lines))]
             if rng.random() < 0.5:
                 lines.insert(0, rng.choice(_HEADERS))
-            sources.append(Source(f"logs/CP-{j}.log", "\n".join(lines).encode()))
+            sources.append(Source(f"logs/CP-{j}.log", _bytes_twist(rng, lines)))
         together = read_layout_many(sources, module.LAYOUT, ReadOptions())
         for got, source in zip(together, sources, strict=True):
             assert_same_read(got, read_layout(source, module.LAYOUT, ReadOptions()))

@@ -50,6 +50,7 @@ from chargescope.readers.base import (
     Source,
     head_lines,
     in_groups,
+    join_bodies,
     part_of,
     per_value,
     rejects_from,
@@ -504,9 +505,24 @@ def read_layout_many(
     """:func:`read_layout` of several logs, each read as if alone. Logs whose zone-less times
     are read in the same zone go through the engine together: a few column passes for all
     of them instead of a few for each (what a folder of small logs costs)."""
-    parts = [(s, split_lines(s.data)) for s in sources]
+    parts = list(zip(sources, _lines_of_each(sources), strict=True))
     zones = [find_zone(lines["raw"].head(BANNER_LINES).to_list(), options) for _, lines in parts]
     return in_groups(zones, lambda zone, idx: _read_parts([parts[i] for i in idx], layout, zone))
+
+
+def _lines_of_each(sources: list[Source]) -> list[pl.DataFrame]:
+    """:func:`split_lines` of each source, split as one text where that splits alike (no
+    lone carriage return, no field separator): one parse instead of one per file."""
+    bodies = [s.data.removeprefix(b"\xef\xbb\xbf") for s in sources]
+    joined = None if any(b"\x1f" in b for b in bodies) else join_bodies(bodies)
+    if joined is not None:
+        lines = split_lines(joined.data)
+        if lines.height == sum(joined.counts):
+            return [
+                lines.slice(at, n).with_columns(pl.col("line") - at)
+                for at, n in zip(joined.starts, joined.counts, strict=True)
+            ]
+    return [split_lines(s.data) for s in sources]
 
 
 class LayoutReader:
@@ -569,28 +585,30 @@ def _read_parts(
     short = lines.filter(pl.col("raw").str.len_bytes() < 64)
     blank = short.filter(pl.col("raw").str.strip_chars() == "")
     split = _Split(starts, sizes)
+    own_rows, own_no_ts = split.each(rows), split.each(no_ts)
+    own_conns = [None] * len(parts) if conns is None else split.each(conns)
+    blanks = [b.height for b in split.each(blank)]
+    zoned = split.holding(zoneless)
+    conn_zoned = split.holding(conn_zoneless)
     out = []
     for k, (source, _) in enumerate(parts):
-        frames = split.rows(rows, k)
+        frames, untimed, conn = own_rows[k], own_no_ts[k], own_conns[k]
         rejects = rejects_from(
             source.name,
-            split.rows(no_ts, k)["line"].to_list(),
-            split.rows(no_ts, k)["raw"].to_list(),
+            untimed["line"].to_list(),
+            untimed["raw"].to_list(),
             "frame line without a readable timestamp",
         )
-        own_conns = None if conns is None else split.rows(conns, k)
-        used = frames.height + len(rejects) + (0 if own_conns is None else own_conns.height)
+        used = frames.height + len(rejects) + (0 if conn is None else conn.height)
         own_notes = notes[k]
-        if split.has(zoneless, k) or (
-            own_conns is not None and own_conns.height and split.has(conn_zoneless, k)
-        ):
+        if k in zoned or (conn is not None and conn.height and k in conn_zoned):
             own_notes.append(zone.why)
         out.append(
             ReadResult(
                 frames.select("ts", "charger_id", "direction", "frame", "line"),
-                noise=sizes[k] - split.rows(blank, k).height - used,
+                noise=sizes[k] - blanks[k] - used,
                 rejects=rejects,
-                connections=own_conns,
+                connections=conn,
                 notes=own_notes,
                 lines=sizes[k],
                 verify_direction=layout.direction_note if layout.infer_direction else None,
@@ -606,20 +624,22 @@ class _Split:
     starts: list[int]
     sizes: list[int]
 
-    def rows(self, df: pl.DataFrame, k: int) -> pl.DataFrame:
-        """The rows of log ``k`` (by ``line``), numbered as in that log."""
+    def each(self, df: pl.DataFrame) -> list[pl.DataFrame]:
+        """The rows of each log (by ``line``), numbered as in that log, in one pass."""
         if len(self.starts) == 1:
-            return df
-        at = self.starts[k]
-        mine = df.filter(pl.col("line").is_between(at + 1, at + self.sizes[k]))
-        return mine.with_columns(pl.col("line") - at)
+            return [df]
+        part = part_of(pl.col("line") - 1, self.starts)
+        at = part.replace_strict(dict(enumerate(self.starts)), return_dtype=pl.Int64)
+        tagged = df.with_columns(part).with_columns(pl.col("line") - at)
+        got = tagged.partition_by("part__", as_dict=True, include_key=False, maintain_order=True)
+        return [got.get((k,), df.clear()) for k in range(len(self.starts))]
 
-    def has(self, lines: pl.Series, k: int) -> bool:
-        """Whether any of ``lines`` (joined numbering) is in log ``k``."""
+    def holding(self, lines: pl.Series) -> set[int]:
+        """The logs that any of ``lines`` (joined numbering) falls in."""
         if len(self.starts) == 1:
-            return lines.len() > 0
-        at = self.starts[k]
-        return bool(lines.is_between(at + 1, at + self.sizes[k]).any())
+            return {0} if lines.len() else set()
+        found = pl.select(part_of(pl.lit(lines) - 1, self.starts)).to_series()
+        return set(found.unique().to_list())
 
 
 def _split_no_ts(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
