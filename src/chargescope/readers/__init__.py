@@ -40,10 +40,17 @@ BUILTIN = (
 )
 
 
+_loaded: list[bool] = []
+
+
 def _load_builtin() -> None:
-    """Import the built-in layout modules; each registers its reader."""
+    """Import the built-in layout modules once; each registers its reader (asking the import
+    system again for every file detected costs more than the rest of detection)."""
+    if _loaded:
+        return
     for module in BUILTIN:
         importlib.import_module(f"chargescope.readers.{module}")
+    _loaded.append(True)
 
 
 @dataclass(frozen=True)
