@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
-from chargescope.ingest import _by_charger_and_time, ingest, ingest_sources
+from chargescope.ingest import _by_charger_and_time, _dedupe, ingest, ingest_sources
 from chargescope.readers.base import Source
 from tests.conftest import REFERENCE, stream_csv
 
@@ -130,6 +130,39 @@ def test_overlapping_exports_keep_each_frame_once() -> None:
     result = ingest_sources([a, b])
     assert result.frames.height == len(REFERENCE)
     assert result.duplicates == 6
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 2),  # source
+            st.sampled_from(["CP-1", "CP-2"]),
+            st.integers(0, 2),  # second
+            st.sampled_from(["1", "2", None]),  # message id
+            st.sampled_from(["{}", '{"a":1}']),
+        ),
+        max_size=30,
+    )
+)
+def test_dropping_frames_seen_twice_matches_comparing_every_column(
+    rows: list[tuple[int, str, int, str | None, str]],
+) -> None:
+    df = pl.DataFrame(
+        {
+            "src": pl.Series([r[0] for r in rows], dtype=pl.Int32),
+            "charger_id": [r[1] for r in rows],
+            "ts": [datetime(2025, 1, 1, tzinfo=UTC) + timedelta(seconds=r[2]) for r in rows],
+            "direction": ["to_csms"] * len(rows),
+            "message_type": ["CALL"] * len(rows),
+            "unique_id": pl.Series([r[3] for r in rows], dtype=pl.String),
+            "payload": [r[4] for r in rows],
+        }
+    )
+    key = ["charger_id", "ts", "direction", "message_type", "unique_id", "payload"]
+    want = df.filter(pl.col("src") == pl.col("src").min().over(key))
+    got, dropped = _dedupe(df)
+    assert got.equals(want)
+    assert dropped == df.height - want.height
 
 
 def test_schema_violations_are_flagged_not_dropped() -> None:
