@@ -120,34 +120,40 @@ def _header_fields(text: str) -> tuple[str, list[str], tuple[str, ...]]:
     return delim, names, tuple(norm(n) for n in names)
 
 
-def _byte_lines(data: bytes) -> list[bytes]:
-    """The lines of the first 256 KiB of ``data`` (BOM dropped), as bytes."""
-    return data.removeprefix(_BOM)[: 256 * 1024].split(b"\n")
+#: A candidate header line: its number, the byte offset it starts at, and its text.
+_Candidate = tuple[int, int, str]
+
+
+def _candidates(data: bytes, limit: int) -> list[_Candidate]:
+    """The first ``limit`` non-blank lines of the first 256 KiB of ``data`` (BOM dropped)."""
+    out: list[_Candidate] = []
+    offset = 0
+    for number, line in enumerate(data.removeprefix(_BOM)[: 256 * 1024].split(b"\n"), start=1):
+        text = line.decode("utf-8", errors="replace").strip()
+        if text:
+            out.append((number, offset, text))
+            if len(out) >= limit:
+                break
+        offset += len(line) + 1
+    return out
 
 
 @functools.lru_cache(maxsize=8)
-def _head_byte_lines(head: str) -> tuple[bytes, ...]:
-    """:func:`_byte_lines` of a detection head (once for all the CSV layouts' sniffs)."""
-    return tuple(_byte_lines(head.encode("utf-8")))
+def _head_candidates(head: str, limit: int) -> tuple[_Candidate, ...]:
+    """:func:`_candidates` of a detection head (once for all the CSV layouts' sniffs)."""
+    return tuple(_candidates(head.encode("utf-8"), limit))
 
 
 def find_header(
     data: bytes | str, accept: Callable[[list[str]], bool], limit: int = HEADER_SEARCH_LINES
 ) -> Header | None:
     """The first of the leading non-blank lines whose normalized names ``accept`` takes."""
-    lines = _head_byte_lines(data) if isinstance(data, str) else _byte_lines(data)
-    offset, seen = 0, 0
-    for number, line in enumerate(lines, start=1):
-        text = line.decode("utf-8", errors="replace").strip()
-        if text:
-            if "{" not in text:  # else a JSON cell: a data row, not a header
-                delim, names, normed = _header_fields(text)
-                if accept(list(normed)):
-                    return Header(number, offset, delim, list(names))
-            seen += 1
-            if seen >= limit:
-                return None
-        offset += len(line) + 1
+    found = _head_candidates(data, limit) if isinstance(data, str) else _candidates(data, limit)
+    for number, offset, text in found:
+        if "{" not in text:  # else a JSON cell: a data row, not a header
+            delim, names, normed = _header_fields(text)
+            if accept(list(normed)):
+                return Header(number, offset, delim, list(names))
     return None
 
 

@@ -655,6 +655,12 @@ def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
+def _hint(needles: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern finding any of ``needles``."""
+    return re.compile("|".join(re.escape(n) for n in needles))
+
+
+@functools.lru_cache(maxsize=64)
 def _by_chars(needles: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each needle with its distinct characters (a layout's needles are fixed)."""
     return tuple((n, frozenset(n)) for n in needles)
@@ -677,7 +683,7 @@ def sniff_layout(
     head with every layout's pattern, so this is most of its cost).
     """
     rx = re.compile(pattern)
-    hint = re.compile("|".join(re.escape(n) for n in needles)) if needles else None
+    hint = _hint(needles) if needles else None
     hits = 0
     if needles and not _holds_any(head, needles):
         return NoMatch(f"no {what}")
