@@ -67,8 +67,10 @@ def _split(whole: pl.DataFrame) -> pl.DataFrame:
     """Envelope columns for rows with frame text; reader-given action kept for answers."""
     parts = _run(_SPLIT_SQL, whole.select("frame"))
     out = whole.drop(_SPLIT_COLS).hstack(parts)
-    action = pl.coalesce("frame_action", "action").alias("action")
-    return out.with_columns(action).drop("frame_action")
+    action = pl.coalesce("frame_action", "action")
+    if out["action"].null_count() == out.height:  # the layout gives no actions of its own
+        action = pl.col("frame_action")
+    return out.with_columns(action.alias("action")).drop("frame_action")
 
 
 def _repair_quotes(frames: pl.DataFrame) -> pl.DataFrame:
