@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
-from chargescope.ingest import _by_charger_and_time, _dedupe, ingest, ingest_sources
+from chargescope.ingest import (
+    _answer_actions,
+    _by_charger_and_time,
+    _dedupe,
+    _fill_direction,
+    ingest,
+    ingest_sources,
+)
 from chargescope.readers.base import Source
 from tests.conftest import REFERENCE, stream_csv
 
@@ -163,6 +170,59 @@ def test_dropping_frames_seen_twice_matches_comparing_every_column(
     got, dropped = _dedupe(df)
     assert got.equals(want)
     assert dropped == df.height - want.height
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 1),  # source
+            st.sampled_from(["CP-1", "CP-2"]),
+            st.sampled_from(["1", "2"]),  # message id
+            st.sampled_from([2, 3, 4]),
+            st.sampled_from(["Heartbeat", "Reset", None]),
+            st.sampled_from(["to_csms", None]),
+        ),
+        max_size=30,
+    )
+)
+def test_answers_take_the_action_of_the_nearest_call_before_them(
+    rows: list[tuple[int, str, str, int, str | None, str | None]],
+) -> None:
+    rows = sorted(rows, key=lambda r: r[0])  # in source order
+    df = pl.DataFrame(
+        {
+            "src": pl.Series([r[0] for r in rows], dtype=pl.Int32),
+            "seq": pl.Series(range(len(rows)), dtype=pl.Int64),
+            "charger_id": [r[1] for r in rows],
+            "unique_id": [r[2] for r in rows],
+            "message_type": pl.Series([r[3] for r in rows], dtype=pl.Int8),
+            "action": pl.Series([r[4] for r in rows], dtype=pl.String),
+            "direction": pl.Series([r[5] for r in rows], dtype=pl.String),
+        }
+    )
+    want = []
+    for i, (src, charger, uid, kind, action, direction) in enumerate(rows):
+        if kind != 2 and action is None and direction is None:
+            earlier = [r for r in rows[:i] if r[:3] == (src, charger, uid) and r[3] == 2 and r[4]]
+            action = earlier[-1][4] if earlier else None
+        want.append(action)
+    assert _answer_actions(df)["action"].to_list() == want
+
+
+def test_a_missing_direction_follows_from_who_sends_the_action() -> None:
+    kinds, actions = [2, 3, 4, None], ["Heartbeat", "Reset", None]  # sent by charger, by CSMS
+    rows = [(k, a) for k in kinds for a in actions]
+    df = pl.DataFrame(
+        {
+            "message_type": pl.Series([k for k, _ in rows], dtype=pl.Int8),
+            "action": pl.Series([a for _, a in rows], dtype=pl.String),
+            "direction": pl.Series([None] * len(rows), dtype=pl.String),
+        }
+    )
+    sent = {"Heartbeat": "to_csms", "Reset": "to_charger"}
+    back = {"to_csms": "to_charger", "to_charger": "to_csms"}
+    want = [None if a is None else sent[a] if k == 2 else back[sent[a]] for k, a in rows]
+    assert _fill_direction(df)["direction"].to_list() == want
 
 
 def test_schema_violations_are_flagged_not_dropped() -> None:

@@ -134,21 +134,41 @@ def _summary(source: Source, reader: Reader, reason: str, result: ReadResult) ->
 
 def _answer_actions(df: pl.DataFrame) -> pl.DataFrame:
     """Answers without direction or action take the action of their call (same charger and
-    message id, the nearest call before them in the source): their direction follows from it."""
+    message id, the nearest call before them in the source): their direction follows from it.
+    Rows are in source order, so an as-of join finds each answer's call."""
     need = (
         pl.col("direction").is_null()
         & pl.col("action").is_null()
         & pl.col("message_type").is_in([3, 4])
     )
-    if not df.select(need.any()).item():
+    rows = df.select(need.arg_true()).to_series()
+    if not rows.len():
         return df
     place = pl.col("src").cast(pl.Int64) * (1 << 40) + pl.col("seq")
     if not df.select(place).to_series().is_sorted():  # the split groups rows by kind
         df = df.sort("src", "seq")
-    call = pl.when(pl.col("message_type") == 2).then(pl.col("action"))
-    key = pl.struct("src", "charger_id", "unique_id").hash()  # one integer key: faster than three
-    filled = call.forward_fill().over(key)
-    return df.with_columns(pl.when(need).then(filled).otherwise(pl.col("action")).alias("action"))
+        rows = df.select(need.arg_true()).to_series()
+    base = df.select(
+        place.alias("place__"),
+        # one integer key (a struct's hash costs twice as much as its columns' combined)
+        (
+            pl.col("src").hash(1)
+            ^ pl.col("charger_id").hash(2)
+            ^ (pl.col("unique_id").hash(3) * 31)
+        ).alias("key__"),
+        "message_type",
+        "action",
+    )
+    answers = base[rows].select("place__", "key__").with_columns(rows.alias("row__"))
+    calls = base.filter((pl.col("message_type") == 2) & pl.col("action").is_not_null())
+    got = answers.join_asof(
+        calls.select("place__", "key__", "action"),
+        on="place__",
+        by="key__",
+        strategy="backward",
+        check_sortedness=False,
+    ).filter(pl.col("action").is_not_null())
+    return df.with_columns(df["action"].scatter(got["row__"], got["action"]))
 
 
 def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
@@ -156,14 +176,14 @@ def _fill_direction(df: pl.DataFrame) -> pl.DataFrame:
     if not df["direction"].null_count():
         return df
     sender_is_charger = pl.col("action").is_in(list(CHARGER_ACTIONS))
-    call_dir = pl.when(sender_is_charger).then(pl.lit(TO_CSMS)).otherwise(pl.lit(TO_CHARGER))
-    answer_dir = pl.when(sender_is_charger).then(pl.lit(TO_CHARGER)).otherwise(pl.lit(TO_CSMS))
+    # a call travels the way its sender sends, an answer (or a row of unknown kind) back
+    to_csms = (pl.col("message_type") == 2).fill_null(False) == sender_is_charger
     guess = (
         pl.when(pl.col("action").is_null())
         .then(None)
-        .when(pl.col("message_type") == 2)
-        .then(call_dir)
-        .otherwise(answer_dir)
+        .when(to_csms)
+        .then(pl.lit(TO_CSMS))
+        .otherwise(pl.lit(TO_CHARGER))
     )
     return df.with_columns(pl.coalesce("direction", guess).alias("direction"))
 
