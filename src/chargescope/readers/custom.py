@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 import polars as pl
 
+from chargescope import columnar
 from chargescope.errors import ConfigError
 from chargescope.readers import register
 from chargescope.readers.base import (
@@ -303,8 +304,9 @@ def _columns(rows: pl.DataFrame, m: ColumnMap, stem: pl.Expr, ts: pl.Series | No
     charger = text("charger") if "charger" in c else stem
     if ts is None:
         ts = pl.repeat(None, rows.height, dtype=pl.Datetime("ms", "UTC"), eager=True)
-    return rows.select(
-        ts.cast(pl.Datetime("ms", "UTC")).alias("ts"),
+    # every row's cells trimmed: the rows spread over every core
+    mapped = columnar.select(
+        rows,
         charger.alias("charger_id"),
         _direction(m, rows).alias("direction"),
         text("frame").alias("_f"),
@@ -317,6 +319,7 @@ def _columns(rows: pl.DataFrame, m: ColumnMap, stem: pl.Expr, ts: pl.Series | No
         "line",
         pl.all_horizontal([pl.col(x).is_null() for x in c.values()]).alias("_blank"),
     )
+    return mapped.insert_column(0, ts.cast(pl.Datetime("ms", "UTC")).alias("ts"))
 
 
 def _frame_or_payload(df: pl.DataFrame) -> pl.DataFrame:
