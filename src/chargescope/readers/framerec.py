@@ -197,9 +197,10 @@ class BareReader:
             suspicious["text"].to_list(),
             "frame line with more than a charger id and a direction between time and frame",
         )
-        two_words = ok.filter(
-            pl.col("t2").is_not_null() & ~_is_dir_token("t1") & ~_is_dir_token("t2")
+        ok = ok.join(
+            _token_pairs(ok), on=["t1", "t2"], how="left", nulls_equal=True, maintain_order="left"
         )
+        two_words = ok.filter(pl.col("two_words"))
         rejects += rejects_from(
             source.name,
             two_words["line"].to_list(),
@@ -207,7 +208,7 @@ class BareReader:
             "two words between time and frame, neither of them a direction",
         )
         if two_words.height:
-            ok = ok.join(two_words.select("line"), on="line", how="anti")
+            ok = ok.filter(~pl.col("two_words"))
         frames, notes = self._frames(ok, source, options)
         bad = frames.filter(pl.col("ts").is_null())
         rejects += rejects_from(
@@ -226,28 +227,8 @@ class BareReader:
     def _frames(
         self, ok: pl.DataFrame, source: Source, options: ReadOptions
     ) -> tuple[pl.DataFrame, list[str]]:
-        """Time, charger and direction of the matched lines."""
-        t1_dir, t2_dir = _is_dir_token("t1").fill_null(False), _is_dir_token("t2").fill_null(False)
-        charger = (  # the token that is not a direction word
-            pl.when(pl.col("t2").is_not_null() & t2_dir)
-            .then(pl.col("t1"))
-            .when(pl.col("t2").is_not_null() & t1_dir)
-            .then(pl.col("t2"))
-            .when(pl.col("t2").is_null() & ~t1_dir)
-            .then(pl.col("t1"))
-        )
-        unquoted = (
-            pl.when(charger.str.starts_with('"'))
-            .then(charger.str.slice(1, charger.str.len_chars() - 2).str.replace_all(r"\\(.)", "$1"))
-            .otherwise(charger.str.strip_chars_end(":"))
-        )
-        direction = pl.coalesce(_word("t2"), _word("t1"))
-        # few distinct token pairs: name their charger and direction once each
-        pairs = ok.select("t1", "t2").unique()
-        pairs = pairs.with_columns(unquoted.alias("charger_id"), direction.alias("direction"))
-        ok = ok.join(
-            pairs, on=["t1", "t2"], how="left", nulls_equal=True, maintain_order="left"
-        ).with_columns(parse_times(ok["ts_text"], options.tz).alias("ts"))
+        """Time, charger and direction of the matched lines (their token pairs named)."""
+        ok = ok.with_columns(parse_times(ok["ts_text"], options.tz).alias("ts"))
         notes: list[str] = []
         if ok["charger_id"].null_count():
             stem = file_stem(source)
@@ -259,6 +240,36 @@ class BareReader:
         if ok["direction"].null_count():
             notes.append("lines without a direction word: direction taken from the action")
         return ok.select("ts", "charger_id", "direction", "frame", "line", "text"), notes
+
+
+def _token_pairs(ok: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct pair of tokens before the frames (few: chargers and direction words):
+    its ``charger_id``, its ``direction``, and whether it is ``two_words`` neither of which
+    names a direction."""
+    t1_dir, t2_dir = _is_dir_token("t1").fill_null(False), _is_dir_token("t2").fill_null(False)
+    charger = (  # the token that is not a direction word
+        pl.when(pl.col("t2").is_not_null() & t2_dir)
+        .then(pl.col("t1"))
+        .when(pl.col("t2").is_not_null() & t1_dir)
+        .then(pl.col("t2"))
+        .when(pl.col("t2").is_null() & ~t1_dir)
+        .then(pl.col("t1"))
+    )
+    unquoted = (
+        pl.when(charger.str.starts_with('"'))
+        .then(charger.str.slice(1, charger.str.len_chars() - 2).str.replace_all(r"\\(.)", "$1"))
+        .otherwise(charger.str.strip_chars_end(":"))
+    )
+    two_words = pl.col("t2").is_not_null() & ~_is_dir_token("t1") & ~_is_dir_token("t2")
+    return (
+        ok.select("t1", "t2")
+        .unique()
+        .with_columns(
+            unquoted.alias("charger_id"),
+            pl.coalesce(_word("t2"), _word("t1")).alias("direction"),
+            two_words.fill_null(False).alias("two_words"),
+        )
+    )
 
 
 def prefix_parts(text: pl.Series) -> pl.DataFrame:
