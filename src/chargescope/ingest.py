@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -537,9 +538,11 @@ class _Reading:
 
 
 def _warm_up() -> None:
-    """Load the layout modules and open the SQL engine (one-time costs of ~50 ms)."""
+    """Load the layout modules and open the SQL engine (one-time costs of ~50 ms), and
+    Arrow's compute functions (as long again; the EVerest reader splits with them)."""
     all_readers()
     duck.database()
+    importlib.import_module("pyarrow.compute")
 
 
 def _read_each(
