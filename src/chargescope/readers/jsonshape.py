@@ -58,7 +58,7 @@ from chargescope.readers.base import (
     per_value,
     rejects_from,
 )
-from chargescope.readers.tabular import newest_first
+from chargescope.readers.tabular import newest_first, newest_first_parts
 from chargescope.readers.times import parse_times
 
 #: How many records of the head are decoded to learn a file's keys.
@@ -953,22 +953,20 @@ _ZONE_NOTE = "times without a zone read as UTC"
 
 
 def _zoneless(text: pl.Series) -> pl.Series:
-    """Per value: a time that states no zone (the usual ``...Z`` is passed over first)."""
-    trimmed = text.str.strip_chars()
-    return pl.select(
-        (
-            ~text.str.ends_with("Z") & ~trimmed.str.contains(_ZONE) & ~trimmed.str.contains(_EPOCH)
-        ).fill_null(False)
-    ).to_series()
+    """Per value: a time that states no zone (values ending in the usual ``Z`` are passed
+    over before the patterns are tried on the rest)."""
+    zoneless = text.is_not_null() & ~text.str.ends_with("Z")
+    rest = zoneless.arg_true()
+    if not rest.len():
+        return zoneless
+    trimmed = text.gather(rest).str.strip_chars()
+    stated = trimmed.str.contains(_ZONE) | trimmed.str.contains(_EPOCH)
+    return zoneless.scatter(rest, ~stated)
 
 
 def zone_note(text: pl.Series, tz: str | None) -> list[str]:
     """The note for times read as UTC for want of a zone (none when ``--tz`` was given)."""
-    if tz is not None:
-        return []
-    text = text.filter(~text.str.ends_with("Z")).drop_nulls().str.strip_chars()  # Z: the usual
-    zoneless = ~text.str.contains(_ZONE) & ~text.str.contains(_EPOCH)
-    return [_ZONE_NOTE] if zoneless.any() else []
+    return [_ZONE_NOTE] if tz is None and _zoneless(text).any() else []
 
 
 def file_stem(source: Source) -> str:
@@ -1149,11 +1147,7 @@ def _order(frames: pl.DataFrame, n: int) -> tuple[pl.DataFrame, list[list[str]]]
             ["rec", "sub"], descending=[True, False], maintain_order=True
         )
         return flipped.drop("rec", "sub"), [[_REVERSED]]
-    steps = pl.col("ts").diff().dt.total_milliseconds()
-    votes = frames.group_by("part").agg(
-        (steps < 0).sum().alias("back"), (steps > 0).sum().alias("on")
-    )
-    newest = votes.filter(pl.col("back") > pl.col("on"))["part"].to_list()
+    newest = newest_first_parts(frames, "part", n)
     notes = _by_part(n)
     if not newest:
         return frames.drop("rec", "sub", strict=False), notes
