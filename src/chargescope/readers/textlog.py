@@ -409,7 +409,12 @@ def _fast_frames(
     if keys.len() > max(64.0, _MAX_KEY_SHARE * cand.height):
         return None
     table = _key_table(keys, layout, fp)
-    rows = cand.join(table, on="key__", how="inner", maintain_order="left")
+    # each line's key looked up among the few distinct ones (cheaper than a join)
+    place = pl.int_range(table.height, dtype=pl.UInt32, eager=True)
+    at = cand["key__"].replace_strict(table["key__"], place, default=None)
+    if at.null_count():  # keys the marker does not fit: not frame lines of this layout
+        cand, at = cand.filter(at.is_not_null()), at.drop_nulls()
+    rows = cand.hstack(table.drop("key__")[at])
     ts = rows["ts"]
     ts = ts.dt.replace_time_zone("UTC") if fp.ts_utc else _localize(ts, zone.tz)
     rows = rows.with_columns(ts.cast(UTC_MS).alias("ts")).filter(pl.col("ts").is_not_null())
