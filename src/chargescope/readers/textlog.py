@@ -589,7 +589,7 @@ def _read_parts(
         conns, conn_zoneless = _connections(lines, rows, layout, zone)
     short = lines.filter(pl.col("raw").str.len_bytes() < 64)
     blank = short.filter(pl.col("raw").str.strip_chars() == "")
-    split = _Split(starts, sizes)
+    split = _Split(starts)
     own_rows, own_no_ts = split.each(rows), split.each(no_ts)
     own_conns = [None] * len(parts) if conns is None else split.each(conns)
     blanks = [b.height for b in split.each(blank)]
@@ -627,7 +627,6 @@ class _Split:
     """The joined lines' offsets: results handed back to each log with its own line numbers."""
 
     starts: list[int]
-    sizes: list[int]
 
     def each(self, df: pl.DataFrame) -> list[pl.DataFrame]:
         """The rows of each log (by ``line``), numbered as in that log, in one pass."""
