@@ -494,9 +494,9 @@ def _mapped_rejects(
     if not bad.height:
         return out
     own_rows = rows.partition_by("part__", as_dict=True, include_key=False)
-    for (k,), mine in bad.partition_by("part__", as_dict=True, include_key=False).items():
-        k = int(k)
-        texts = _raw_text(own_rows[(k,)], mine["line"], hdr.delim)
+    for (part,), mine in bad.partition_by("part__", as_dict=True, include_key=False).items():
+        k = int(part)
+        texts = _raw_text(own_rows[(part,)], mine["line"], hdr.delim)
         out[k] = [
             Reject(sources[k].name, int(line), raw[:2000], reason)
             for line, raw, reason in zip(
