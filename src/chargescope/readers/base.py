@@ -312,6 +312,12 @@ def part_of(index: pl.Expr, starts: list[int]) -> pl.Expr:
     return (bounds.search_sorted(index, side="right") - 1).cast(pl.UInt32).alias("part__")
 
 
+def own_line(part: pl.Expr, starts: list[int]) -> pl.Expr:
+    """``line``, numbered over joined parts, renumbered within its own ``part`` (each part's
+    first line at ``starts``)."""
+    return pl.col("line") - part.replace_strict(dict(enumerate(starts)), return_dtype=pl.Int64)
+
+
 _K = TypeVar("_K", bound=Hashable)
 _R = TypeVar("_R")
 

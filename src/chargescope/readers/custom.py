@@ -32,6 +32,7 @@ from chargescope.readers.base import (
     empty_frames,
     in_groups,
     join_bodies,
+    own_line,
     per_value,
 )
 from chargescope.readers.tabular import newest_first_parts, read_csv_counting, reverse_parts
@@ -586,10 +587,8 @@ def _read_mapped_joint(
     ts = times_by_part(rows[time_col], rows["part__"], options.tz) if time_col else None
     df = _columns(rows, mapping, stem, ts).with_columns(rows["part__"])
     df = _reasons(_errors(_frame_or_payload(df)))
-    own_line = pl.col("line") - pl.col("part__").replace_strict(
-        dict(enumerate(starts)), return_dtype=pl.Int64
-    )
-    rows, df = rows.with_columns(own_line), df.with_columns(own_line)
+    line = own_line(pl.col("part__"), starts)
+    rows, df = rows.with_columns(line), df.with_columns(line)
     return _mapped_results(sources, hdr, mapping, options, rows, df)
 
 

@@ -55,6 +55,7 @@ from chargescope.readers.base import (
     head_rows,
     in_groups,
     join_bodies,
+    own_line,
     per_value,
     rejects_from,
 )
@@ -1200,8 +1201,7 @@ def _load_lines_many(plans: list[_Plan]) -> tuple[Loaded, list[int]] | None:
     part = joined.part_of(pl.col("line") - 1)
     rows = rows.with_columns(lines["line"]).with_columns(part.cast(pl.Int32).alias("part"))
     rows = rows.with_columns(
-        pl.col("line")
-        - pl.col("part").replace_strict(dict(enumerate(starts)), return_dtype=pl.Int64),
+        own_line(pl.col("part"), starts),
         pl.int_range(pl.len(), dtype=pl.Int64).over("part").alias("rec"),
     )
     records = dict(rows.group_by("part").len().iter_rows())

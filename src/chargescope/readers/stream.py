@@ -18,6 +18,7 @@ from chargescope.readers.base import (
     direction_expr,
     in_groups,
     join_bodies,
+    own_line,
     rejects_from,
     split_rejects,
 )
@@ -129,11 +130,8 @@ def _read_joint(
         if charger_col
         else part.replace_strict(dict(enumerate(stems)), return_dtype=pl.String)
     )
-    own_line = pl.col("line") - pl.col("part").replace_strict(
-        dict(enumerate(starts)), return_dtype=pl.Int64
-    )
     df = _frames(rows, time_col, charger, options).with_columns(part.alias("part"))
-    df = df.with_columns(own_line)
+    df = df.with_columns(own_line(pl.col("part"), starts))
     untimed = df.filter(pl.col("ts").is_null())
     rejects: list[list[Reject]] = [[] for _ in sources]
     for (k,), mine in untimed.partition_by("part", as_dict=True).items():

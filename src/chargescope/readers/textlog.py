@@ -51,6 +51,7 @@ from chargescope.readers.base import (
     head_lines,
     in_groups,
     join_bodies,
+    own_line,
     part_of,
     per_value,
     rejects_from,
@@ -633,8 +634,7 @@ class _Split:
         if len(self.starts) == 1:
             return [df]
         part = part_of(pl.col("line") - 1, self.starts)
-        at = part.replace_strict(dict(enumerate(self.starts)), return_dtype=pl.Int64)
-        tagged = df.with_columns(part).with_columns(pl.col("line") - at)
+        tagged = df.with_columns(part).with_columns(own_line(pl.col("part__"), self.starts))
         got = tagged.partition_by("part__", as_dict=True, include_key=False, maintain_order=True)
         return [got.get((k,), df.clear()) for k in range(len(self.starts))]
 
