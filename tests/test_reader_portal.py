@@ -65,6 +65,14 @@ def test_golden_read_newest_first() -> None:
     assert result.lines == 11
 
 
+def test_quoted_message_spanning_lines_keeps_later_line_numbers() -> None:
+    pretty = PORTAL.replace('{""transactionId""', '{\n  ""transactionId""')
+    result = PortalReader().read(Source("portal.csv", pretty.encode()), ReadOptions())
+    # the first row's message takes two lines: every later row moves down one
+    assert result.frames["line"].to_list() == [12, 11, 10, 8, 6, 5, 4, 2]
+    assert [(r.line, r.reason) for r in result.rejects] == [(9, "no readable timestamp")]
+
+
 def test_ingest_repairs_quotes_and_pairs() -> None:
     ing = ingest_sources([Source("portal.csv", PORTAL.encode())])
     f = ing.frames

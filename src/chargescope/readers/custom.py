@@ -35,7 +35,12 @@ from chargescope.readers.base import (
     own_line,
     per_value,
 )
-from chargescope.readers.tabular import newest_first_parts, read_csv_counting, reverse_parts
+from chargescope.readers.tabular import (
+    multiline_columns,
+    newest_first_parts,
+    read_csv_text,
+    reverse_parts,
+)
 from chargescope.readers.times import parse_times
 
 #: What a mapped column can be; the keys ``--columns`` accepts.
@@ -193,7 +198,7 @@ def load_rows(source: Source, hdr: Header) -> pl.DataFrame:
     body = source.data.removeprefix(_BOM)[hdr.offset :]
     width = len(hdr.names)
     try:
-        df, newlines = read_csv_counting(body, hdr.delim)
+        df = read_csv_text(body, hdr.delim)
     except pl.exceptions.PolarsError:
         out = _python_rows(body, hdr.delim, width)
         return out.with_columns(pl.col("line") + (hdr.line - 1))
@@ -202,9 +207,10 @@ def load_rows(source: Source, hdr: Header) -> pl.DataFrame:
     for i in range(df.width, width):  # a header polars split shorter than ours
         df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"c{i}"))
     first = pl.lit(hdr.line + 1, dtype=pl.Int64) + pl.int_range(pl.len(), dtype=pl.Int64)
-    if newlines - 1 > df.height:  # quoted fields span lines: count them
+    multiline = multiline_columns(df)
+    if multiline:  # quoted fields span lines: count them
         breaks = pl.sum_horizontal(
-            [pl.col(c).str.count_matches("\n").fill_null(0) for c in df.columns]
+            [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline]
         )
         first = first + breaks.cum_sum().shift(1, fill_value=0)
     return df.with_columns(first.alias("line"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv as _csv
 import io
-from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
+from chargescope import columnar
 from chargescope.readers.base import ReadResult, Source, empty_frames, head_lines, rejects_from
 
 
@@ -35,11 +35,7 @@ def find(names: list[str], *candidates: str) -> str | None:
     return None
 
 
-#: Below this size a CSV is parsed and its line breaks counted one after the other.
-_SMALL_BYTES = 4 << 20
-
-
-def _read_csv(data: bytes, delim: str) -> pl.DataFrame:
+def read_csv_text(data: bytes, delim: str) -> pl.DataFrame:
     """Every column of ``data`` as text."""
     return pl.read_csv(
         io.BytesIO(data),
@@ -51,16 +47,14 @@ def _read_csv(data: bytes, delim: str) -> pl.DataFrame:
     )
 
 
-def read_csv_counting(data: bytes, delim: str) -> tuple[pl.DataFrame, int]:
-    """Every column of ``data`` as text, and its number of line breaks: counted while Polars
-    parses on other threads (the count holds the interpreter lock, the parse does not; for a
-    small file starting a thread costs more than it saves)."""
-    if len(data) < _SMALL_BYTES:
-        return _read_csv(data, delim), data.count(b"\n")
-    with ThreadPoolExecutor(1) as pool:
-        parsed = pool.submit(_read_csv, data, delim)
-        newlines = data.count(b"\n")
-        return parsed.result(), newlines
+def multiline_columns(df: pl.DataFrame) -> list[str]:
+    """Text columns with a line break inside some field (a quoted field spanning lines), all
+    looked at in one pass over every core."""
+    texts = [c for c, t in df.schema.items() if t == pl.String]
+    if not texts or not df.height:
+        return []
+    found = columnar.select(df, pl.col(texts).str.contains("\n", literal=True).any())
+    return [c for c in texts if found[c][0]]
 
 
 def read_rows(source: Source, delim: str) -> pl.DataFrame:
@@ -69,13 +63,12 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
     if not data or data.isspace():
         return pl.DataFrame({"line": pl.Series([], dtype=pl.Int64)})
     try:
-        df, newlines = read_csv_counting(data, delim)
+        df = read_csv_text(data, delim)
     except (pl.exceptions.PolarsError, UnicodeError):
         return _read_rows_leniently(data, delim)
     df = df.rename(dict(zip(df.columns, _unique_names(df.columns), strict=True)))
     # a quoted field may span lines: count them so each row keeps its real line number
-    one_line_rows = newlines == df.height + (1 if data.endswith(b"\n") else 0)
-    multiline = [] if one_line_rows else _multiline_columns(df)
+    multiline = multiline_columns(df)
     breaks = pl.sum_horizontal(
         [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline] or [pl.lit(0)]
     )
@@ -86,11 +79,6 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
             + breaks.cum_sum().shift(1, fill_value=0)
         ).alias("line")
     )
-
-
-def _multiline_columns(df: pl.DataFrame) -> list[str]:
-    """Columns with a line break inside some field."""
-    return [c for c in df.columns if df[c].str.contains("\n", literal=True).any()]
 
 
 def _unique_names(raw: list[str]) -> list[str]:
