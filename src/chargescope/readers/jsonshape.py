@@ -914,7 +914,7 @@ def _split_parts(frames: pl.DataFrame, n: int) -> list[pl.DataFrame]:
     if "part" not in frames.columns:
         return [frames] if n == 1 else [empty_frames() for _ in range(n)]
     got = frames.partition_by("part", as_dict=True, include_key=False, maintain_order=True)
-    return [got.get((k,), empty_frames()) for k in range(n)]
+    return [got[(k,)] if (k,) in got else empty_frames() for k in range(n)]
 
 
 def _rejects_of(

@@ -146,6 +146,7 @@ def _read_joint(
     df = reverse_parts(df.drop("raw"), "part", newest)
     frames = df.partition_by("part", as_dict=True, include_key=False, maintain_order=True)
     out = []
+    empty = df.clear().drop("part")
     for k in range(len(sources)):
         notes = (
             []
@@ -154,7 +155,7 @@ def _read_joint(
         )
         if k in newest:
             notes.append("rows were newest first: read in reverse")
-        mine = frames.get((k,), df.clear().drop("part"))
+        mine = frames.get((k,), empty)
         out.append(ReadResult(mine, rejects=rejects[k], notes=notes, lines=counts[k]))
     return out
 
