@@ -700,7 +700,9 @@ def _document_lines(
     if found is None or len(found) != records.height or found.count(0) != len(found):
         return None
     p.top.update(top)
-    records = columnar.select(records, "line", text.str.strip_suffix(","))
+    # dropping the comma by shortening each string keeps its bytes where they are (no copy)
+    uncomma = pl.when(pl.col("comma")).then(text.str.head(-1)).otherwise(text)
+    records = columnar.select(records, "line", uncomma.alias("text"))
     return _load_lines(records, file, schema)
 
 
