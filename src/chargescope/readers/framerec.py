@@ -279,9 +279,11 @@ def prefix_parts(text: pl.Series) -> pl.DataFrame:
     common shape (time, single spaces, plain tokens, then the first ``[``) are split on spaces
     instead, and only the others go through the regex. Both give the same columns.
     """
-    head = text.str.slice(0, text.str.find("[", literal=True)).alias("head")
+    t = pl.col("text")
+    head = t.str.slice(0, t.str.find("[", literal=True)).alias("head")
     split = pl.col("head").str.splitn(" ", 4).struct.rename_fields(["f0", "f1", "f2", "f3"])
-    sp = pl.DataFrame([head]).with_columns(split.alias("f")).unnest("f")
+    sp = columnar.select(pl.DataFrame([text.alias("text")]), head)
+    sp = columnar.with_columns(sp, split.alias("f")).unnest("f")
     plain = lambda c: (  # noqa: E731
         (pl.col(c).str.len_bytes() > 0)
         & ~pl.col(c).str.contains(r'[\s"]')
