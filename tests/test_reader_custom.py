@@ -11,7 +11,7 @@ from chargescope.errors import ConfigError
 from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import NoMatch, ReadOptions, Source
-from chargescope.readers.custom import CustomReader
+from chargescope.readers.custom import CustomReader, _blank
 
 
 def read(text: str | bytes, **columns: str) -> tuple[pl.DataFrame, object]:
@@ -169,3 +169,11 @@ def test_any_bytes_read_or_reject_never_raise(layout: str, body: str, junk: byte
     result = reader.read(Source("f", data), ReadOptions(columns=columns))
     lines = result.frames["line"].to_list() + [r.line for r in result.rejects]
     assert len(lines) == len(set(lines))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\u00a0", "\u2003", "["]))))
+def test_cells_are_trimmed_like_strip_and_blank_ones_are_null(cells: list[str]) -> None:
+    got = pl.DataFrame({"c": cells}, schema={"c": pl.String}).select(_blank(pl.col("c")))
+    want = [c.strip() or None for c in cells]
+    assert got.to_series().to_list() == want

@@ -247,8 +247,10 @@ def message_type_exprs(values: pl.Series) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _blank(expr: pl.Expr) -> pl.Expr:
-    """Null for cells that are empty or only whitespace."""
-    s = expr.str.strip_chars()
+    """Cells trimmed, null when empty or only whitespace. Only cells with whitespace at an
+    end are rewritten; the others (nearly all) keep their bytes where they are."""
+    padded = expr.str.head(1).str.contains(r"^\s") | expr.str.tail(1).str.contains(r"\s$")
+    s = pl.when(padded).then(expr.str.strip_chars()).otherwise(expr)
     return pl.when(s == "").then(None).otherwise(s)
 
 
