@@ -137,6 +137,25 @@ def test_trace_compact_document_on_one_line() -> None:
     assert res.frames.select("line", "direction").rows() == [(1, "to_csms"), (1, "to_charger")]
 
 
+def test_trace_record_per_line_with_trailing_blanks() -> None:
+    records = [
+        f'{{"timestamp":"2025-03-03T08:00:0{i}Z","chargerId":"A","direction":"{d}","message":{m}}}'
+        for i, (d, m) in enumerate(
+            [
+                ("cs2csms", '[2,"1","Heartbeat",{}]'),
+                ("csms2cs", '[3,"1",{"currentTime":"2025-03-03T08:00:01Z"}]'),
+                ("cs2csms", '[2,"2","Heartbeat",{}]'),
+            ]
+        )
+    ]
+    tidy = '{"messages": [\n' + ",\n".join(records) + "\n]}\n"
+    blanks = tidy.replace("},\n", "}, \t\n", 1).replace("}\n]", "}  \n]")
+    want = read("trace", tidy, "t.json").frames
+    got = read("trace", blanks, "t.json").frames
+    assert want.height == 3 and got.equals(want)
+    assert got["line"].to_list() == [2, 3, 4]
+
+
 def test_trace_broken_document_is_one_reject() -> None:
     res = read("trace", PRETTY_TRACE[:200], "t.json")
     assert res.frames.height == 0

@@ -681,14 +681,9 @@ def _document_lines(
     remains (the document's skeleton) is valid JSON whose record list is exactly those zeros,
     the lines are the records.
     """
-    lines = split_lines(data)
-    text = pl.col("text")
-    if lines.select((text.str.ends_with(" ") | text.str.ends_with("\t")).any()).item():
-        lines = lines.with_columns(text.str.strip_chars_end())  # rare: trailing blanks
-    # leading blanks stay: DuckDB reads JSON with them, and copying 100s of MB costs more
-    comma = text.str.ends_with(",")
-    is_record = text.str.contains(r"^\s*\{") & (text.str.ends_with("},") | text.str.ends_with("}"))
-    lines = columnar.with_columns(lines, comma.alias("comma"), is_record.alias("is_record"))
+    lines = _marked(split_lines(data))
+    if lines["blank_end"].any():  # rare: trailing blanks
+        lines = _marked(lines.select("line", pl.col("text").str.strip_chars_end()))
     records = lines.filter("is_record")
     if records.height < 2 or records.height == lines.height:
         return None
@@ -701,9 +696,24 @@ def _document_lines(
         return None
     p.top.update(top)
     # dropping the comma by shortening each string keeps its bytes where they are (no copy)
+    text = pl.col("text")
     uncomma = pl.when(pl.col("comma")).then(text.str.head(-1)).otherwise(text)
     records = columnar.select(records, "line", uncomma.alias("text"))
     return _load_lines(records, file, schema)
+
+
+def _marked(lines: pl.DataFrame) -> pl.DataFrame:
+    """``lines`` with whether each ends with a comma, holds one whole object (maybe followed by
+    a comma) and ends with a blank, in one pass over every core. Leading blanks stay: DuckDB
+    reads JSON with them, and copying 100s of MB costs more."""
+    text = pl.col("text")
+    is_record = text.str.contains(r"^\s*\{") & (text.str.ends_with("},") | text.str.ends_with("}"))
+    return columnar.with_columns(
+        lines,
+        text.str.ends_with(",").alias("comma"),
+        is_record.alias("is_record"),
+        (text.str.ends_with(" ") | text.str.ends_with("\t")).alias("blank_end"),
+    )
 
 
 def _skeleton(lines: pl.DataFrame) -> str:
