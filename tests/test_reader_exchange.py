@@ -220,3 +220,25 @@ def test_keys_first_seen_after_the_sampled_head_are_still_read() -> None:
         (2, "u-9", "to_csms", "site-7"),
         (3, "u-9", "to_charger", "site-7"),
     ]
+
+
+def test_payloads_as_objects_or_as_strings_come_out_alike() -> None:
+    """Objects are taken as DuckDB writes them; a payload held in a string is checked again."""
+    lines = [
+        rec("Authorize", "2025-03-03T08:00:00Z"),  # compact objects
+        rec("Authorize", "2025-03-03T08:00:01Z").replace('{"idTag":"T1"}', '{ "idTag" : "T1" }'),
+        rec("Authorize", "2025-03-03T08:00:02Z").replace(
+            '{"idTag":"T1"}', '"{\\"idTag\\": \\"T1\\"}"'
+        ),
+        rec("Authorize", "2025-03-03T08:00:03Z", response='"{\\"status\\" : \\"Accepted\\"}"'),
+        rec("Authorize", "2025-03-03T08:00:04Z").replace('{"idTag":"T1"}', '"not json"'),
+    ]
+    ing = ingest_sources([Source("x.jsonl", "\n".join(lines).encode())], check_schemas=False)
+    f = ing.frames.sort("ts", "message_type")
+    assert f.filter(pl.col("message_type") == "CALL")["payload"].to_list() == ['{"idTag":"T1"}'] * 4
+    assert set(f.filter(pl.col("message_type") == "CALLRESULT")["payload"]) == {
+        '{"status":"Accepted"}'
+    }
+    assert [(r.line, r.reason) for r in ing.rejects] == [
+        (5, "malformed frame: payload is not valid JSON")
+    ]

@@ -94,16 +94,29 @@ def split_frames(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             retry = _split(_repair_quotes(raw_rows(whole, broken)))
             split = pl.concat([split.filter(pl.col("reason").is_null()), retry])
         ok, failed = _take(split, "frame")
-        out.append(ok.drop("frame"))
+        out.append(ok.drop("frame", "canonical", strict=False))
         bad.append(failed)
     if parts.height:
-        checked = _run(_PAYLOAD_SQL, parts.select("payload"))
-        ok, failed = _take(parts.drop("payload").hstack(checked), "raw")
-        out.append(ok.drop("frame"))
+        ok, failed = _take(_checked_payloads(parts), "raw")
+        out.append(ok.drop("frame", "canonical", strict=False))
         bad.append(failed)
     if not out:
-        return raw.drop("frame"), _no_rejects()
+        return raw.drop("frame", "canonical", strict=False), _no_rejects()
     return pl.concat(out, how="diagonal_relaxed"), pl.concat(bad)
+
+
+def _checked_payloads(parts: pl.DataFrame) -> pl.DataFrame:
+    """Rows given in parts with their payload checked and made compact (``reason`` when it is
+    not JSON); payloads a reader already read as JSON objects are taken as they are."""
+    todo = parts["canonical"].fill_null(False).not_().arg_true()
+    if todo.len() == parts.height:
+        return parts.with_columns(_run(_PAYLOAD_SQL, parts.select("payload")))
+    reason = pl.repeat(None, parts.height, dtype=pl.String, eager=True).alias("reason")
+    if not todo.len():
+        return parts.with_columns(reason)
+    checked = _run(_PAYLOAD_SQL, parts.select(pl.col("payload").gather(todo)))
+    payload = parts["payload"].scatter(todo, checked["payload"])
+    return parts.with_columns(payload, reason.scatter(todo, checked["reason"]))
 
 
 def raw_rows(whole: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:

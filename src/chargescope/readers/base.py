@@ -14,7 +14,8 @@ TO_CHARGER = "to_charger"
 
 #: Columns a reader returns, one row per OCPP-J frame (or per split frame when the layout
 #: carries the envelope fields in columns). ``frame`` holds the raw OCPP-J text when the layout
-#: has it; otherwise ``message_type``/``unique_id``/``action``/``payload`` carry the parts.
+#: has it; otherwise ``message_type``/``unique_id``/``action``/``payload`` carry the parts, and
+#: ``canonical`` is true where ``payload`` is already checked, compact JSON (as DuckDB writes it).
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "ts": pl.Datetime("ms", "UTC"),
     "charger_id": pl.String(),
@@ -29,6 +30,7 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "connector_id": pl.Int32(),
     "site_id": pl.String(),
     "line": pl.Int64(),
+    "canonical": pl.Boolean(),
 }
 
 #: Websocket connection events some logs record beside the frames.

@@ -488,9 +488,52 @@ def _json_path(*keys: str) -> str | None:
     return "$" + "".join(f'."{k}"' for k in keys)
 
 
+#: Roles whose values are OCPP payloads: read as JSON, so that an object comes back as the
+#: compact text DuckDB writes (already checked and canonical) and is flagged so.
+_PAYLOAD_ROLES = ("request", "response")
+#: Suffix of the column flagging a payload key whose value is a JSON object or array.
+OBJ = "__obj"
+
+
+def _field_name(key: str, sub: str | None) -> str:
+    """The field a value lands in (a nested one's own name)."""
+    return key if sub is None else sub
+
+
+def _extract_sql(fields: list[tuple[str, str | None]], paths: list[str | None]) -> str:
+    """One DuckDB pass reading every field as text (``c0``, ``c1``, ...). Payload fields are
+    read as JSON: a string is unquoted, and ``o<i>`` says whether the value is an object or
+    array (DuckDB's compact writing of it)."""
+    payload = [role_of(_field_name(k, f)) in _PAYLOAD_ROLES for k, f in fields]
+    if not any(payload):
+        quoted = ", ".join(f"'{p}'" for p in paths)
+        flat = ", ".join(f"v[{i + 1}] as c{i}" for i in range(len(fields)))
+        return f"select {flat} from (select json_extract_string(text, [{quoted}]) as v from lines)"
+    # json_transform reads each field with its own type in the one parse
+    shape: dict[str, Any] = {}
+    for (key, sub), is_payload in zip(fields, payload, strict=True):
+        kind = "JSON" if is_payload else "VARCHAR"
+        if sub is None:
+            shape[key] = kind
+        else:
+            shape.setdefault(key, {})[sub] = kind
+    cols: list[str] = []
+    for i, ((key, sub), is_payload) in enumerate(zip(fields, payload, strict=True)):
+        x = f's."{key}"' if sub is None else f's."{key}"."{sub}"'
+        if not is_payload:
+            cols.append(f"{x} as c{i}")
+            continue
+        cols.append(f"case when starts_with({x}, '\"') then {x} ->> '$' else {x} end as c{i}")
+        cols.append(f"starts_with({x}, '{{') or starts_with({x}, '[') as o{i}")
+    structure = json.dumps(shape, separators=(",", ":"))
+    return f"select {', '.join(cols)} from (select json_transform(text, '{structure}') as s from lines)"
+
+
 def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame | None:
     """Every line read with ``schema`` in one DuckDB pass (as text, nested values as JSON text,
-    like ``_read_ndjson``); None when some line is not a JSON object of that shape.
+    like ``_read_ndjson``); None when some line is not a JSON object of that shape. A payload
+    key ``k`` (request, response) comes with ``k__obj``: whether its value is a JSON object or
+    array, whose text is then compact and checked.
 
     Rows whose fields (or a nested object's fields) all come back empty are checked again:
     a line that is not an object, or a nested key holding something else, reads so too.
@@ -506,14 +549,11 @@ def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFr
     structs = {k: _json_path(k) for k, d in schema.items() if isinstance(d, pl.Struct)}
     if not lines.height or None in paths or None in structs.values():
         return None
-    quoted = ", ".join(f"'{p}'" for p in paths)
     names = [f"c{i}" for i in range(len(fields))]
-    flat = ", ".join(f"v[{i + 1}] as {n}" for i, n in enumerate(names))
-    sql = f"select {flat} from (select json_extract_string(text, [{quoted}]) as v from lines)"
     try:
         with cursor() as con:
             con.register("lines", to_duckdb(lines.select("text")))
-            cols = con.sql(sql).pl()
+            cols = con.sql(_extract_sql(fields, paths)).pl()
     except (
         duckdb.Error,
         UnicodeDecodeError,
@@ -528,16 +568,21 @@ def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFr
     objects = _objects(lines["text"].gather(suspect), list(structs.values()))
     if objects is None:
         return None
+
+    def values(i: int, name: str) -> list[pl.Series]:
+        """Field ``i`` as column ``name``, with its object flag when it has one."""
+        flag = f"o{i}"
+        got = [cols[names[i]].alias(name)]
+        return got + [cols[flag].alias(name + OBJ)] if flag in cols.columns else got
+
     out: list[pl.Series] = []
     for key in schema:
         if key not in structs:
-            out.append(cols[names[fields.index((key, None))]].alias(key))
+            out += values(fields.index((key, None)), key)
             continue
-        inner = cols.select(
-            pl.struct(
-                pl.col(c).alias(str(f)) for c, (k, f) in zip(names, fields, strict=True) if k == key
-            )
-        ).to_series()
+        inner = pl.DataFrame(
+            [v for i, (k, f) in enumerate(fields) if k == key for v in values(i, str(f))]
+        ).to_struct()
         there = pl.repeat(True, lines.height, eager=True).scatter(suspect, objects[structs[key]])
         out.append(pl.select(pl.when(there).then(inner)).to_series().alias(key))
     return pl.DataFrame(out)
@@ -828,6 +873,17 @@ def _first(loaded: Loaded, role: str) -> pl.Expr:
     return pl.coalesce([pl.col(k) for k in keys])
 
 
+def _is_object(loaded: Loaded, role: str) -> pl.Expr:
+    """Whether the value :func:`_first` takes for ``role`` is a JSON object or array read as
+    JSON (its text compact and checked); false when the layout's reading cannot tell."""
+    keys = [k for k in loaded.roles.get(role, []) if k + OBJ in loaded.rows.columns]
+    if not keys:
+        return pl.lit(False)
+    return pl.coalesce(
+        [pl.when(pl.col(k).is_not_null()).then(pl.col(k + OBJ)) for k in keys] + [pl.lit(False)]
+    )
+
+
 def _direction(loaded: Loaded, *roles: str) -> pl.Expr:
     """The first of the ``roles`` keys whose value is a known direction word (each distinct
     value looked up once)."""
@@ -1009,7 +1065,11 @@ def record_texts(source: Source, rows: pl.DataFrame, loaded: Loaded) -> list[str
             for n in rows["line"].to_list()
         ]
     skip = ("line", "rec", "_id", "part")
-    cols = [c for c in loaded.rows.columns if c in rows.columns and c not in skip]
+    cols = [
+        c
+        for c in loaded.rows.columns
+        if c in rows.columns and c not in skip and not c.endswith(OBJ)
+    ]
     if not cols:
         return [""] * rows.height
     return rows.select(pl.struct(cols).struct.json_encode())[:, 0].to_list()
@@ -1046,6 +1106,8 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
         _first(loaded, "connector_id").cast(pl.Int32, strict=False).alias("connector_id"),
         _first(loaded, "site_id").alias("site_id"),
         pl.coalesce(_first(loaded, "unique_id"), synthetic).alias("unique_id"),
+        _is_object(loaded, "request").alias("request_obj"),
+        _is_object(loaded, "response").alias("response_obj"),
         pl.when(answered).then(pl.lit([0, 1])).otherwise(pl.lit([0])).alias("sub"),
     ).explode("sub")
     errors = _errors(base)
@@ -1084,6 +1146,13 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
         .then(pl.col("details"))
         .otherwise(pl.col("response"))
         .alias("payload"),
+        # an error's details are cut out of the response: those are checked again
+        pl.when(is_call)
+        .then(pl.col("request_obj"))
+        .when(pl.col("error_code").is_not_null())
+        .then(pl.lit(False))
+        .otherwise(pl.col("response_obj"))
+        .alias("canonical"),
     )
 
 
