@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from unittest.mock import patch
 
 import polars as pl
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chargescope.ingest import ingest_sources
-from chargescope.readers import detect, get_reader
+from chargescope.readers import detect, get_reader, jsonshape
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
 from chargescope.readers.framerec import _PREFIX, _PREFIX_COLS, prefix_parts
 from chargescope.readers.jsonshape import _skeleton
@@ -286,3 +288,43 @@ def test_document_skeleton_marks_every_record_line(texts: list[str]) -> None:
     )
     one_by_one = ("0," if t.endswith(",") else "0" if t.startswith("{") else t for t in texts)
     assert _skeleton(lines).split() == "\n".join(one_by_one).split()
+
+
+#: Frames as JSON values, sound and broken: each is read the same whether a record holds it as
+#: an array (split as the records are decoded) or as text (split afterwards).
+FRAME_VALUES = [
+    [2, "1", "Heartbeat", {}],
+    [3, "1", {"currentTime": "2025-03-03T08:00:00Z"}],
+    [2, "2", "Authorize", {"idTag": "A \u201cquoted\u201d é"}],
+    [4, "2", "FormatViolation", "bad", {"why": [1, None]}],
+    [4, "3", "InternalError", "no details"],
+    [3, "4", [1, 2]],
+    [2, "5", "Heartbeat"],
+    [2, None, "Heartbeat", {}],
+    [2, 6, "Heartbeat", {}],
+    [3, "7", None],
+    [9, "8", {}],
+    [],
+    ["2", "9", "Heartbeat", {}],
+    [2, "10", "Heartbeat", {}, "extra", None],
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(range(len(FRAME_VALUES))), min_size=2, max_size=12))
+def test_frames_held_as_arrays_split_as_decoded_read_as_split_afterwards(picks: list[int]) -> None:
+    records = [
+        {
+            "timestamp": f"2025-03-03T08:00:{n:02d}Z",
+            "chargerId": "A",
+            "direction": "cs2csms" if n % 2 else "csms2cs",
+            "message": FRAME_VALUES[i],
+        }
+        for n, i in enumerate(picks)
+    ]
+    doc = '{"messages": [\n' + ",\n".join(json.dumps(r) for r in records) + "\n]}\n"
+    got = ingest_sources([Source("a.json", doc.encode())], check_schemas=False)
+    with patch.object(jsonshape, "_split_key", return_value=None):  # split afterwards
+        want = ingest_sources([Source("a.json", doc.encode())], check_schemas=False)
+    assert got.frames.equals(want.frames)
+    assert got.rejects == want.rejects

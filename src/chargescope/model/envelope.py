@@ -6,40 +6,22 @@ import polars as pl
 
 from chargescope.duck import cursor, to_duckdb
 from chargescope.readers.base import split_by
+from chargescope.readers.ocppj import elements, envelope_columns
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
 # One JSON parse per frame: the first five array elements, then cheap unquoting of the small ones
 # (``try`` gives NULL for text that is not JSON, and a non-array gives NULL elements; only those
-# rare rows are parsed again to say why). Elements come back as compact JSON text, so the first
-# character tells their type; only a valid type is cast. Only the frame text goes through
-# DuckDB; the result lines up with the input row by row.
-_SPLIT_SQL = """
+# rare rows are parsed again to say why). Only the frame text goes through DuckDB; the result
+# lines up with the input row by row.
+_SPLIT_SQL = f"""
 with p as (
     select frame, try(json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]'])) as j
     from raw
 ), q as (
-    select frame, j, j[1] as e0, j[2] as e1, j[3] as e2, j[4] as e3, j[5] as e4 from p
+    select frame, j, {elements("j")} from p
 )
-select
-    case when j is null then 'not valid JSON'
-         when e0 is null and json_type(frame) <> 'ARRAY' then 'not a JSON array'
-         when e0 is null or e0 not in ('2', '3', '4')
-              then 'first element is not an OCPP-J message type (2, 3, 4)'
-         when not starts_with(e1, '"') then 'message id is not a string'
-         when e0 = '2' and (not starts_with(e2, '"') or not starts_with(e3, '{'))
-              then 'CALL needs [2, id, action, {payload}]'
-         when e0 = '3' and not (starts_with(e2, '{') or starts_with(e2, '['))
-              then 'CALLRESULT needs [3, id, {payload}]'
-         when e0 = '4' and not starts_with(e2, '"')
-              then 'CALLERROR needs [4, id, errorCode, errorDescription, {details}]'
-    end as reason,
-    cast(case when e0 in ('2', '3', '4') then e0 end as TINYINT) as message_type,
-    e1 ->> '$' as unique_id,
-    case when e0 = '2' then e2 ->> '$' end as frame_action,
-    case e0 when '2' then e3 when '3' then e2 else coalesce(e4, '{}') end as payload,
-    case when e0 = '4' then e2 ->> '$' end as error_code,
-    case when e0 = '4' then e3 ->> '$' end as error_description
+select {envelope_columns("frame")}
 from q
 """
 

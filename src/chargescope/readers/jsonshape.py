@@ -59,6 +59,7 @@ from chargescope.readers.base import (
     per_value,
     rejects_from,
 )
+from chargescope.readers.ocppj import ENVELOPE_NAMES, elements, envelope_columns
 from chargescope.readers.tabular import newest_first, newest_first_parts
 from chargescope.readers.times import parse_times
 
@@ -382,15 +383,29 @@ class _Plan:
     peek: Peek
     keys: list[str]
     schema: dict[str, pl.DataType]
+    #: the frame key whose arrays are split as the records are decoded (see :func:`_split_key`)
+    split: str | None = None
 
 
 def _plan(source: Source, nested: str | None) -> _Plan:
     """Look at a source's head: its container and the keys its records need."""
     data = source.data.removeprefix(b"\xef\xbb\xbf")
     p = peek(data[: 1 << 20].decode("utf-8", errors="replace"))
-    sample = [r.get(nested) if nested else r for r in p.records]
-    keys = _needed_keys(_dicts(sample))
-    return _Plan(data, p, keys, _schema(keys, nested))
+    sample = _dicts([r.get(nested) if nested else r for r in p.records])
+    keys = _needed_keys(sample)
+    split = None if nested else _split_key(sample, keys)
+    return _Plan(data, p, keys, _schema(keys, nested), split)
+
+
+def _split_key(sample: list[dict[str, Any]], keys: list[str]) -> str | None:
+    """The frame key whose OCPP-J arrays are split in the pass that decodes the records (one
+    JSON parse for both): the only frame key, holding an array in every sampled record that
+    has it, in a file of frame records."""
+    frames = [k for k in keys if role_of(k) == "frame"]
+    if len(frames) != 1 or any(is_exchange(r) for r in sample):
+        return None
+    held = [r[frames[0]] for r in sample if frames[0] in r]
+    return frames[0] if held and all(isinstance(v, list) for v in held) else None
 
 
 def load(source: Source, nested: str | None = None) -> Loaded:
@@ -402,13 +417,13 @@ def load(source: Source, nested: str | None = None) -> Loaded:
     data, p, keys, schema = plan.data, plan.peek, plan.keys, plan.schema
     exact = True
     if p.container == "document":
-        got = _document_lines(data, source.name, schema, p)
+        got = _document_lines(data, source.name, schema, p, plan.split)
         if got is None:
             got, exact = _load_document(data, source.name, schema, p), False
     elif p.container == "array-lines":
-        got = _load_lines(_array_lines(data), source.name, schema)
+        got = _load_lines(_array_lines(data), source.name, schema, plan.split)
     else:
-        got = _load_lines(split_lines(data), source.name, schema)
+        got = _load_lines(split_lines(data), source.name, schema, plan.split)
     rows, rejects, records = got
     if nested:
         rows, more = _unnest(rows, nested, source.name)
@@ -500,40 +515,84 @@ def _field_name(key: str, sub: str | None) -> str:
     return key if sub is None else sub
 
 
-def _extract_sql(fields: list[tuple[str, str | None]], paths: list[str | None]) -> str:
+#: Infix of the envelope columns of a frame key split as it is decoded (``message__env_payload``).
+ENV = "__env_"
+#: The envelope columns a split frame key comes with (named ``<key>__env_<column>``).
+_ENV_COLUMNS = tuple(c for c in ENVELOPE_NAMES if c != "reason")
+
+
+def _extract_sql(
+    fields: list[tuple[str, str | None]], paths: list[str | None], split: str | None = None
+) -> str:
     """One DuckDB pass reading every field as text (``c0``, ``c1``, ...). Payload fields are
     read as JSON: a string is unquoted, and ``o<i>`` says whether the value is an object or
-    array (DuckDB's compact writing of it)."""
+    array (DuckDB's compact writing of it). The ``split`` field is read as its array's
+    elements and split into the envelope columns (``s<i>_<column>``) in the same parse; its
+    text is kept only where it does not split cleanly (not an array, a null element, a
+    malformed frame), for the envelope split to reject or repair as any frame text."""
     payload = [role_of(_field_name(k, f)) in _PAYLOAD_ROLES for k, f in fields]
-    if not any(payload):
+    splits = [split is not None and (k, f) == (split, None) for k, f in fields]
+    if not any(payload) and not any(splits):
         quoted = ", ".join(f"'{p}'" for p in paths)
         flat = ", ".join(f"v[{i + 1}] as c{i}" for i in range(len(fields)))
         return f"select {flat} from (select json_extract_string(text, [{quoted}]) as v from lines)"
     # json_transform reads each field with its own type in the one parse
     shape: dict[str, Any] = {}
-    for (key, sub), is_payload in zip(fields, payload, strict=True):
-        kind = "JSON" if is_payload else "VARCHAR"
+    cols: list[str] = []
+    out: list[str] = []
+    frame = ""
+    for i, ((key, sub), is_payload, is_split) in enumerate(
+        zip(fields, payload, splits, strict=True)
+    ):
+        kind: Any = ["JSON"] if is_split else "JSON" if is_payload else "VARCHAR"
         if sub is None:
             shape[key] = kind
         else:
             shape.setdefault(key, {})[sub] = kind
-    cols: list[str] = []
-    for i, ((key, sub), is_payload) in enumerate(zip(fields, payload, strict=True)):
         x = f's."{key}"' if sub is None else f's."{key}"."{sub}"'
-        if not is_payload:
+        if is_split:
+            cols.append(f"{x} as j")
+            # a JSON null element comes back as NULL: such a frame is left to the text split
+            clean = "j is not null and reason is null and list_count(j) = len(j)"
+            # the frame's text: the record parsed again, only where it is needed
+            frame = f"json_extract_string(text, '{paths[i]}')"
+            out.append(f"case when not ({clean}) then {frame} end as c{i}")
+            out += [f"case when {clean} then {c} end as s{i}_{c}" for c in _ENV_COLUMNS]
+        elif is_payload:
+            cols.append(f"case when starts_with({x}, '\"') then {x} ->> '$' else {x} end as c{i}")
+            cols.append(f"starts_with({x}, '{{') or starts_with({x}, '[') as o{i}")
+            out += [f"c{i}", f"o{i}"]
+        else:
             cols.append(f"{x} as c{i}")
-            continue
-        cols.append(f"case when starts_with({x}, '\"') then {x} ->> '$' else {x} end as c{i}")
-        cols.append(f"starts_with({x}, '{{') or starts_with({x}, '[') as o{i}")
+            out.append(f"c{i}")
     structure = json.dumps(shape, separators=(",", ":"))
-    return f"select {', '.join(cols)} from (select json_transform(text, '{structure}') as s from lines)"
+    decoded = (
+        f"select {', '.join(cols)}, text"
+        f" from (select text, json_transform(text, '{structure}') as s from lines)"
+    )
+    if not any(splits):
+        return f"select {', '.join(out)} from ({decoded})"
+    return f"""
+with q as ({decoded}),
+r as (select *, {elements("j")} from q),
+e as (select *, {envelope_columns(frame)} from r)
+select {", ".join(out)} from e
+"""
 
 
-def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame | None:
+def _split_names(cols: pl.DataFrame) -> list[str]:
+    """The message-type columns of split frame fields (set wherever a frame split)."""
+    return [c for c in cols.columns if c.startswith("s") and c.endswith("_" + _ENV_COLUMNS[0])]
+
+
+def _duck_rows(
+    lines: pl.DataFrame, schema: dict[str, pl.DataType], split: str | None = None
+) -> pl.DataFrame | None:
     """Every line read with ``schema`` in one DuckDB pass (as text, nested values as JSON text,
     like ``_read_ndjson``); None when some line is not a JSON object of that shape. A payload
     key ``k`` (request, response) comes with ``k__obj``: whether its value is a JSON object or
-    array, whose text is then compact and checked.
+    array, whose text is then compact and checked. The ``split`` key comes with its envelope
+    columns (``<key>__env_<column>``) where its array splits cleanly, its text elsewhere.
 
     Rows whose fields (or a nested object's fields) all come back empty are checked again:
     a line that is not an object, or a nested key holding something else, reads so too.
@@ -553,13 +612,13 @@ def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFr
     try:
         with cursor() as con:
             con.register("lines", to_duckdb(lines.select("text")))
-            cols = con.sql(_extract_sql(fields, paths)).pl()
+            cols = con.sql(_extract_sql(fields, paths, split)).pl()
     except (
         duckdb.Error,
         UnicodeDecodeError,
     ):  # a line that is not JSON (its message may not decode)
         return None
-    empty = pl.all_horizontal(pl.col(c).is_null() for c in names)
+    empty = pl.all_horizontal(pl.col(c).is_null() for c in names + _split_names(cols))
     for key in structs:
         empty = empty | pl.all_horizontal(
             pl.col(c).is_null() for c, (k, _) in zip(names, fields, strict=True) if k == key
@@ -570,10 +629,13 @@ def _duck_rows(lines: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFr
         return None
 
     def values(i: int, name: str) -> list[pl.Series]:
-        """Field ``i`` as column ``name``, with its object flag when it has one."""
-        flag = f"o{i}"
+        """Field ``i`` as column ``name``, with its object flag or envelope columns if any."""
         got = [cols[names[i]].alias(name)]
-        return got + [cols[flag].alias(name + OBJ)] if flag in cols.columns else got
+        if f"o{i}" in cols.columns:
+            got.append(cols[f"o{i}"].alias(name + OBJ))
+        if f"s{i}_{_ENV_COLUMNS[0]}" in cols.columns:
+            got += [cols[f"s{i}_{c}"].alias(name + ENV + c) for c in _ENV_COLUMNS]
+        return got
 
     out: list[pl.Series] = []
     for key in schema:
@@ -651,10 +713,11 @@ select line, case when json_valid(text) then json_type(text) end as kind from li
 
 
 def _load_lines(
-    lines: pl.DataFrame, file: str, schema: dict[str, pl.DataType]
+    lines: pl.DataFrame, file: str, schema: dict[str, pl.DataType], split: str | None = None
 ) -> tuple[pl.DataFrame, list[Reject], int]:
-    """Decode the lines; when some are broken, check each (DuckDB) and reject those (orjson)."""
-    rows = _duck_rows(lines, schema)
+    """Decode the lines (``split``: see :func:`_duck_rows`); when some are broken, check each
+    (DuckDB) and reject those (orjson)."""
+    rows = _duck_rows(lines, schema, split)
     if rows is not None:
         return rows.with_columns(lines["line"]), [], lines.height
     with cursor() as con:
@@ -718,7 +781,7 @@ def _json_reason(text: str) -> str:
 
 
 def _document_lines(
-    data: bytes, file: str, schema: dict[str, pl.DataType], p: Peek
+    data: bytes, file: str, schema: dict[str, pl.DataType], p: Peek, split: str | None = None
 ) -> tuple[pl.DataFrame, list[Reject], int] | None:
     """A document written one record per line, read as JSON lines (None if it is not so written).
 
@@ -744,7 +807,7 @@ def _document_lines(
     text = pl.col("text")
     uncomma = pl.when(pl.col("comma")).then(text.str.head(-1)).otherwise(text)
     records = columnar.select(records, "line", uncomma.alias("text"))
-    return _load_lines(records, file, schema)
+    return _load_lines(records, file, schema, split)
 
 
 def _marked(lines: pl.DataFrame) -> pl.DataFrame:
@@ -904,6 +967,38 @@ def _frame_text(loaded: Loaded) -> pl.Expr:
     return pl.coalesce([pl.when(pl.col(k).str.starts_with("[")).then(pl.col(k)) for k in keys])
 
 
+def _split_key_of(loaded: Loaded) -> str | None:
+    """The frame key that came split into envelope columns, if any."""
+    keys = loaded.roles.get("frame", [])
+    return next((k for k in keys if k + ENV + _ENV_COLUMNS[0] in loaded.rows.columns), None)
+
+
+def _split_clean(loaded: Loaded) -> pl.Expr:
+    """Whether a record's frame came split into envelope columns."""
+    key = _split_key_of(loaded)
+    if key is None:
+        return pl.lit(False)
+    return pl.col(key + ENV + _ENV_COLUMNS[0]).is_not_null()
+
+
+def _envelope(loaded: Loaded) -> list[pl.Expr]:
+    """The envelope columns of frames split as they were decoded (null for the others, whose
+    text is split later); their payloads are compact JSON already."""
+    key = _split_key_of(loaded)
+    if key is None:
+        return []
+    col = {c: pl.col(key + ENV + c) for c in _ENV_COLUMNS}
+    return [
+        col["message_type"].alias("message_type"),
+        col["unique_id"].alias("unique_id"),
+        col["frame_action"].alias("action"),
+        col["payload"].alias("payload"),
+        col["error_code"].alias("error_code"),
+        col["error_description"].alias("error_description"),
+        col["message_type"].is_not_null().alias("canonical"),
+    ]
+
+
 def charger_default(loaded: Loaded, source: Source) -> tuple[str, str | None]:
     """A document's top-level charger id, else the file stem (with a note saying so)."""
     for key, value in loaded.top.items():
@@ -938,7 +1033,7 @@ def to_frames_of(loaded: Loaded, sources: list[Source], tz: str | None) -> list[
     ex_mask = _first(loaded, "action").is_not_null() & (
         _first(loaded, "request").is_not_null() | _first(loaded, "response").is_not_null()
     )
-    fr_mask = ~ex_mask & _frame_text(loaded).is_not_null()
+    fr_mask = ~ex_mask & (_frame_text(loaded).is_not_null() | _split_clean(loaded))
     rows = loaded.rows.with_columns(ex_mask.alias("__ex"), fr_mask.alias("__fr"))
     other = rows.filter(~pl.col("__ex") & ~pl.col("__fr"))
     reason = "record is neither an exchange (action + request/response) nor a frame record"
@@ -1068,7 +1163,7 @@ def record_texts(source: Source, rows: pl.DataFrame, loaded: Loaded) -> list[str
     cols = [
         c
         for c in loaded.rows.columns
-        if c in rows.columns and c not in skip and not c.endswith(OBJ)
+        if c in rows.columns and c not in skip and not c.endswith(OBJ) and ENV not in c
     ]
     if not cols:
         return [""] * rows.height
@@ -1195,6 +1290,7 @@ def _frame_records(loaded: Loaded, sources: list[Source]) -> tuple[pl.DataFrame,
         _first(loaded, "charger_id").alias("charger_id"),
         _direction(loaded, "direction").alias("direction"),
         _frame_text(loaded).alias("frame"),
+        *_envelope(loaded),
         _first(loaded, "connector_id").cast(pl.Int32, strict=False).alias("connector_id"),
         _first(loaded, "site_id").alias("site_id"),
     )
@@ -1276,7 +1372,7 @@ def _load_lines_many(plans: list[_Plan]) -> tuple[Loaded, list[int]] | None:
         return None
     starts = joined.starts
     lines = split_lines(joined.data)
-    rows = _duck_rows(lines, plans[0].schema)
+    rows = _duck_rows(lines, plans[0].schema, plans[0].split)
     if rows is None:
         return None
     part = joined.part_of(pl.col("line") - 1)

@@ -1,0 +1,52 @@
+"""The OCPP-J envelope as SQL: an array's first five elements to the envelope columns.
+
+Shared by the envelope split of raw frame text and by readers whose records hold frames as JSON
+arrays, which split them in the same DuckDB pass that decodes the records.
+"""
+
+from __future__ import annotations
+
+
+def envelope_columns(frame: str) -> str:
+    """The envelope columns of one frame, over ``j`` (its elements as compact JSON texts; null
+    when it is not valid JSON) and ``e0``..``e4`` (the first five, null beyond its end).
+    ``frame`` is SQL for its text, evaluated only to tell why a frame without a first element
+    fails. Elements are compact JSON, so the first character tells their type; only a valid
+    type is cast."""
+    return f"""
+    case when j is null then 'not valid JSON'
+         when e0 is null and json_type({frame}) <> 'ARRAY' then 'not a JSON array'
+         when e0 is null or e0 not in ('2', '3', '4')
+              then 'first element is not an OCPP-J message type (2, 3, 4)'
+         when not starts_with(e1, '"') then 'message id is not a string'
+         when e0 = '2' and (not starts_with(e2, '"') or not starts_with(e3, '{{'))
+              then 'CALL needs [2, id, action, {{payload}}]'
+         when e0 = '3' and not (starts_with(e2, '{{') or starts_with(e2, '['))
+              then 'CALLRESULT needs [3, id, {{payload}}]'
+         when e0 = '4' and not starts_with(e2, '"')
+              then 'CALLERROR needs [4, id, errorCode, errorDescription, {{details}}]'
+    end as reason,
+    cast(case when e0 in ('2', '3', '4') then e0 end as TINYINT) as message_type,
+    e1 ->> '$' as unique_id,
+    case when e0 = '2' then e2 ->> '$' end as frame_action,
+    case e0 when '2' then e3 when '3' then e2 else coalesce(e4, '{{}}') end as payload,
+    case when e0 = '4' then e2 ->> '$' end as error_code,
+    case when e0 = '4' then e3 ->> '$' end as error_description
+"""
+
+
+#: The columns :func:`envelope_columns` gives, ``reason`` first.
+ENVELOPE_NAMES = (
+    "reason",
+    "message_type",
+    "unique_id",
+    "frame_action",
+    "payload",
+    "error_code",
+    "error_description",
+)
+
+
+def elements(j: str) -> str:
+    """SQL naming the first five elements of the list ``j`` as ``e0``..``e4``."""
+    return ", ".join(f"{j}[{i + 1}] as e{i}" for i in range(5))
