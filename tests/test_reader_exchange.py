@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from chargescope.ingest import ingest_sources
 from chargescope.readers import detect, get_reader
 from chargescope.readers.base import Match, NoMatch, ReadOptions, Source
+from chargescope.readers.jsonshape import load
 from chargescope.writers import get_writer
 from tests.roundtrip import EXCHANGE_COMPARED, exchange_view, traffic
 
@@ -233,7 +234,11 @@ def test_payloads_as_objects_or_as_strings_come_out_alike() -> None:
         rec("Authorize", "2025-03-03T08:00:03Z", response='"{\\"status\\" : \\"Accepted\\"}"'),
         rec("Authorize", "2025-03-03T08:00:04Z").replace('{"idTag":"T1"}', '"not json"'),
     ]
-    ing = ingest_sources([Source("x.jsonl", "\n".join(lines).encode())], check_schemas=False)
+    data = "\n".join(lines).encode()
+    rows = load(Source("x.jsonl", data)).rows  # objects are flagged as read as JSON
+    assert rows["request__obj"].to_list() == [True, True, False, True, False]
+    assert rows["response__obj"].to_list() == [True, True, True, False, True]
+    ing = ingest_sources([Source("x.jsonl", data)], check_schemas=False)
     f = ing.frames.sort("ts", "message_type")
     assert f.filter(pl.col("message_type") == "CALL")["payload"].to_list() == ['{"idTag":"T1"}'] * 4
     assert set(f.filter(pl.col("message_type") == "CALLRESULT")["payload"]) == {

@@ -324,6 +324,10 @@ def test_frames_held_as_arrays_split_as_decoded_read_as_split_afterwards(picks: 
     ]
     doc = '{"messages": [\n' + ",\n".join(json.dumps(r) for r in records) + "\n]}\n"
     got = ingest_sources([Source("a.json", doc.encode())], check_schemas=False)
+    # the frames that split cleanly did so as the records were decoded
+    rows = jsonshape.load(Source("a.json", doc.encode())).rows
+    clean = [v for v in (FRAME_VALUES[i] for i in picks) if v in FRAME_VALUES[:6]]
+    assert rows["message__env_message_type"].count() == len(clean)
     with patch.object(jsonshape, "_split_key", return_value=None):  # split afterwards
         want = ingest_sources([Source("a.json", doc.encode())], check_schemas=False)
     assert got.frames.equals(want.frames)

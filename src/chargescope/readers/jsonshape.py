@@ -559,7 +559,9 @@ def _extract_sql(
             out.append(f"case when not ({clean}) then {frame} end as c{i}")
             out += [f"case when {clean} then {c} end as s{i}_{c}" for c in _ENV_COLUMNS]
         elif is_payload:
-            cols.append(f"case when starts_with({x}, '\"') then {x} ->> '$' else {x} end as c{i}")
+            cols.append(
+                f"case when starts_with({x}, '\"') then {x} ->> '$' else {x}::varchar end as c{i}"
+            )
             cols.append(f"starts_with({x}, '{{') or starts_with({x}, '[') as o{i}")
             out += [f"c{i}", f"o{i}"]
         else:
