@@ -52,6 +52,12 @@ def test_every_line_is_a_frame_or_a_reject() -> None:
         ('["2","9","Heartbeat",{}]', "first element is not an OCPP-J message type (2, 3, 4)"),
         ('[2,"9",Heartbeat,{}]', "not valid JSON"),  # ends as a frame does, is not JSON
         ('[2,"9","Heartbeat",{}', "not valid JSON"),  # cut short
+        # elements missing: a missing element is no element of the right type
+        ("[2]", "message id is not a string"),
+        ('[2,"9","Heartbeat"]', "CALL needs [2, id, action, {payload}]"),
+        ('[2,"9"]', "CALL needs [2, id, action, {payload}]"),
+        ('[3,"9"]', "CALLRESULT needs [3, id, {payload}]"),
+        ('[4,"9"]', "CALLERROR needs [4, id, errorCode, errorDescription, {details}]"),
     ],
 )
 def test_a_frame_that_cannot_be_split_is_rejected_beside_good_ones(frame: str, reason: str) -> None:

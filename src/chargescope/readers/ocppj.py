@@ -11,19 +11,19 @@ def envelope_columns(frame: str) -> str:
     """The envelope columns of one frame, over ``j`` (its elements as compact JSON texts; null
     when it is not valid JSON) and ``e0``..``e4`` (the first five, null beyond its end).
     ``frame`` is SQL for its text, evaluated only to tell why a frame without a first element
-    fails. Elements are compact JSON, so the first character tells their type; only a valid
-    type is cast."""
+    fails. Elements are compact JSON, so the first character tells their type (a missing one
+    is no type: the frame fails); only a valid type is cast."""
     return f"""
     case when j is null then 'not valid JSON'
          when e0 is null and json_type({frame}) <> 'ARRAY' then 'not a JSON array'
          when e0 is null or e0 not in ('2', '3', '4')
               then 'first element is not an OCPP-J message type (2, 3, 4)'
-         when not starts_with(e1, '"') then 'message id is not a string'
-         when e0 = '2' and (not starts_with(e2, '"') or not starts_with(e3, '{{'))
+         when not coalesce(starts_with(e1, '"'), false) then 'message id is not a string'
+         when e0 = '2' and not coalesce(starts_with(e2, '"') and starts_with(e3, '{{'), false)
               then 'CALL needs [2, id, action, {{payload}}]'
-         when e0 = '3' and not (starts_with(e2, '{{') or starts_with(e2, '['))
+         when e0 = '3' and not coalesce(starts_with(e2, '{{') or starts_with(e2, '['), false)
               then 'CALLRESULT needs [3, id, {{payload}}]'
-         when e0 = '4' and not starts_with(e2, '"')
+         when e0 = '4' and not coalesce(starts_with(e2, '"'), false)
               then 'CALLERROR needs [4, id, errorCode, errorDescription, {{details}}]'
     end as reason,
     cast(case when e0 in ('2', '3', '4') then e0 end as TINYINT) as message_type,
