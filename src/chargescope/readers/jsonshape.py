@@ -519,6 +519,8 @@ def _field_name(key: str, sub: str | None) -> str:
 ENV = "__env_"
 #: The envelope columns a split frame key comes with (named ``<key>__env_<column>``).
 _ENV_COLUMNS = tuple(c for c in ENVELOPE_NAMES if c != "reason")
+#: Suffix of a split frame key's message type: set wherever its frame split cleanly.
+_CLEAN = ENV + _ENV_COLUMNS[0]
 
 
 def _extract_sql(
@@ -972,7 +974,7 @@ def _frame_text(loaded: Loaded) -> pl.Expr:
 def _split_key_of(loaded: Loaded) -> str | None:
     """The frame key that came split into envelope columns, if any."""
     keys = loaded.roles.get("frame", [])
-    return next((k for k in keys if k + ENV + _ENV_COLUMNS[0] in loaded.rows.columns), None)
+    return next((k for k in keys if k + _CLEAN in loaded.rows.columns), None)
 
 
 def _split_clean(loaded: Loaded) -> pl.Expr:
@@ -980,7 +982,7 @@ def _split_clean(loaded: Loaded) -> pl.Expr:
     key = _split_key_of(loaded)
     if key is None:
         return pl.lit(False)
-    return pl.col(key + ENV + _ENV_COLUMNS[0]).is_not_null()
+    return pl.col(key + _CLEAN).is_not_null()
 
 
 def _envelope(loaded: Loaded) -> list[pl.Expr]:
@@ -997,7 +999,7 @@ def _envelope(loaded: Loaded) -> list[pl.Expr]:
         col["payload"].alias("payload"),
         col["error_code"].alias("error_code"),
         col["error_description"].alias("error_description"),
-        col["message_type"].is_not_null().alias("canonical"),
+        _split_clean(loaded).alias("canonical"),
     ]
 
 
