@@ -1352,7 +1352,7 @@ def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadR
     keys are decoded in one pass (their lines numbered on), then handed back file by file."""
     plans = [_plan(s, None) for s in sources]
 
-    def read(keys: tuple[str, ...] | None, idx: list[int]) -> list[ReadResult]:
+    def read(keys: tuple[str | None, ...] | None, idx: list[int]) -> list[ReadResult]:
         joint = _load_lines_many([plans[i] for i in idx]) if keys and len(idx) > 1 else None
         if joint is None:
             return [_records_result(load(sources[i]), sources[i], options) for i in idx]
@@ -1363,7 +1363,9 @@ def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadR
             for conv, n in zip(converted, counts, strict=True)
         ]
 
-    return in_groups([tuple(p.keys) if p.peek.container == "lines" else None for p in plans], read)
+    # sources read together share their keys and the frame key split as decoded
+    shapes = [(*p.keys, p.split) if p.peek.container == "lines" and p.keys else None for p in plans]
+    return in_groups(shapes, read)
 
 
 def _load_lines_many(plans: list[_Plan]) -> tuple[Loaded, list[int]] | None:
