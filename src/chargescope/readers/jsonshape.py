@@ -375,6 +375,15 @@ class Loaded:
     exact_lines: bool = True
 
 
+@dataclass(frozen=True)
+class Split:
+    """A frame key whose frames are split in the pass that decodes the records (one JSON
+    parse for both), and whether it holds them as text (else as JSON arrays)."""
+
+    key: str
+    as_text: bool
+
+
 @dataclass
 class _Plan:
     """How a JSON source is held and which keys are read from it."""
@@ -383,8 +392,8 @@ class _Plan:
     peek: Peek
     keys: list[str]
     schema: dict[str, pl.DataType]
-    #: the frame key whose arrays are split as the records are decoded (see :func:`_split_key`)
-    split: str | None = None
+    #: the frame key split as the records are decoded (see :func:`_split_key`)
+    split: Split | None = None
 
 
 def _plan(source: Source, nested: str | None) -> _Plan:
@@ -397,15 +406,17 @@ def _plan(source: Source, nested: str | None) -> _Plan:
     return _Plan(data, p, keys, _schema(keys, nested), split)
 
 
-def _split_key(sample: list[dict[str, Any]], keys: list[str]) -> str | None:
-    """The frame key whose OCPP-J arrays are split in the pass that decodes the records (one
-    JSON parse for both): the only frame key, holding an array in every sampled record that
-    has it, in a file of frame records."""
+def _split_key(sample: list[dict[str, Any]], keys: list[str]) -> Split | None:
+    """The frame key to split as the records are decoded: in a file of frame records, the only
+    frame key, holding an array in every sampled record that has it, or text in every one."""
     frames = [k for k in keys if role_of(k) == "frame"]
     if len(frames) != 1 or any(is_exchange(r) for r in sample):
         return None
     held = [r[frames[0]] for r in sample if frames[0] in r]
-    return frames[0] if held and all(isinstance(v, list) for v in held) else None
+    for kind, as_text in ((list, False), (str, True)):
+        if held and all(isinstance(v, kind) for v in held):
+            return Split(frames[0], as_text)
+    return None
 
 
 def load(source: Source, nested: str | None = None) -> Loaded:
@@ -524,16 +535,16 @@ _CLEAN = ENV + _ENV_COLUMNS[0]
 
 
 def _extract_sql(
-    fields: list[tuple[str, str | None]], paths: list[str | None], split: str | None = None
+    fields: list[tuple[str, str | None]], paths: list[str | None], split: Split | None = None
 ) -> str:
     """One DuckDB pass reading every field as text (``c0``, ``c1``, ...). Payload fields are
     read as JSON: a string is unquoted, and ``o<i>`` says whether the value is an object or
-    array (DuckDB's compact writing of it). The ``split`` field is read as its array's
-    elements and split into the envelope columns (``s<i>_<column>``) in the same parse; its
-    text is kept only where it does not split cleanly (not an array, a null element, a
-    malformed frame), for the envelope split to reject or repair as any frame text."""
+    array (DuckDB's compact writing of it). The ``split`` field is split into the envelope
+    columns (``s<i>_<column>``) in the same pass (an array read as its elements, text parsed
+    in place); its text is kept only where it does not split cleanly (not a frame, a null
+    element, a malformed frame), for the envelope split to reject or repair as any frame."""
     payload = [role_of(_field_name(k, f)) in _PAYLOAD_ROLES for k, f in fields]
-    splits = [split is not None and (k, f) == (split, None) for k, f in fields]
+    splits = [split is not None and (k, f) == (split.key, None) for k, f in fields]
     if not any(payload) and not any(splits):
         quoted = ", ".join(f"'{p}'" for p in paths)
         flat = ", ".join(f"v[{i + 1}] as c{i}" for i in range(len(fields)))
@@ -542,24 +553,20 @@ def _extract_sql(
     shape: dict[str, Any] = {}
     cols: list[str] = []
     out: list[str] = []
-    frame = ""
+    as_text = split is not None and split.as_text
     for i, ((key, sub), is_payload, is_split) in enumerate(
         zip(fields, payload, splits, strict=True)
     ):
-        kind: Any = ["JSON"] if is_split else "JSON" if is_payload else "VARCHAR"
+        kind: Any = "JSON" if is_payload else "VARCHAR"
+        if is_split and not as_text:
+            kind = ["JSON"]
         if sub is None:
             shape[key] = kind
         else:
             shape.setdefault(key, {})[sub] = kind
         x = f's."{key}"' if sub is None else f's."{key}"."{sub}"'
         if is_split:
-            cols.append(f"{x} as j")
-            # a JSON null element comes back as NULL: such a frame is left to the text split
-            clean = "j is not null and reason is null and list_count(j) = len(j)"
-            # the frame's text: the record parsed again, only where it is needed
-            frame = f"json_extract_string(text, '{paths[i]}')"
-            out.append(f"case when not ({clean}) then {frame} end as c{i}")
-            out += [f"case when {clean} then {c} end as s{i}_{c}" for c in _ENV_COLUMNS]
+            out += _split_out(i, x, paths[i], as_text, cols)
         elif is_payload:
             cols.append(
                 f"case when starts_with({x}, '\"') then {x} ->> '$' else {x}::varchar end as c{i}"
@@ -574,14 +581,42 @@ def _extract_sql(
         f"select {', '.join(cols)}, text"
         f" from (select text, json_transform(text, '{structure}') as s from lines)"
     )
-    if not any(splits):
+    if split is None:
         return f"select {', '.join(out)} from ({decoded})"
+    if as_text:  # the frame text parsed in place (``try``: text that is not JSON fails)
+        parsed = f"select *, try(json_extract(frame, {_FIRST_FIVE})) as j from q"
+        frame = "frame"
+    else:  # the record parsed again for the frame's text, only where it is needed
+        parsed = "select * from q"
+        frame = f"json_extract_string(text, '{paths[splits.index(True)]}')"
     return f"""
 with q as ({decoded}),
-r as (select *, {elements("j")} from q),
+r as (select *, {elements("j")} from ({parsed})),
 e as (select *, {envelope_columns(frame)} from r)
 select {", ".join(out)} from e
 """
+
+
+#: JSONPaths of a frame's first five elements.
+_FIRST_FIVE = "['$[0]', '$[1]', '$[2]', '$[3]', '$[4]']"
+
+
+def _split_out(i: int, x: str, path: str | None, as_text: bool, cols: list[str]) -> list[str]:
+    """For the split field ``i`` (``x`` in the decoded struct): adds what the decoding pass
+    reads of it to ``cols`` and gives the output columns (text where it does not split
+    cleanly, the envelope columns where it does)."""
+    if as_text:
+        cols.append(f"{x} as frame")
+        clean = "j is not null and reason is null"
+        text = "frame"
+    else:
+        cols.append(f"{x} as j")
+        # a JSON null element comes back as NULL: such a frame is left to the text split
+        clean = "j is not null and reason is null and list_count(j) = len(j)"
+        text = f"json_extract_string(text, '{path}')"
+    return [f"case when not ({clean}) then {text} end as c{i}"] + [
+        f"case when {clean} then {c} end as s{i}_{c}" for c in _ENV_COLUMNS
+    ]
 
 
 def _split_names(cols: pl.DataFrame) -> list[str]:
@@ -590,13 +625,13 @@ def _split_names(cols: pl.DataFrame) -> list[str]:
 
 
 def _duck_rows(
-    lines: pl.DataFrame, schema: dict[str, pl.DataType], split: str | None = None
+    lines: pl.DataFrame, schema: dict[str, pl.DataType], split: Split | None = None
 ) -> pl.DataFrame | None:
     """Every line read with ``schema`` in one DuckDB pass (as text, nested values as JSON text,
     like ``_read_ndjson``); None when some line is not a JSON object of that shape. A payload
     key ``k`` (request, response) comes with ``k__obj``: whether its value is a JSON object or
     array, whose text is then compact and checked. The ``split`` key comes with its envelope
-    columns (``<key>__env_<column>``) where its array splits cleanly, its text elsewhere.
+    columns (``<key>__env_<column>``) where its frame splits cleanly, its text elsewhere.
 
     Rows whose fields (or a nested object's fields) all come back empty are checked again:
     a line that is not an object, or a nested key holding something else, reads so too.
@@ -717,7 +752,7 @@ select line, case when json_valid(text) then json_type(text) end as kind from li
 
 
 def _load_lines(
-    lines: pl.DataFrame, file: str, schema: dict[str, pl.DataType], split: str | None = None
+    lines: pl.DataFrame, file: str, schema: dict[str, pl.DataType], split: Split | None = None
 ) -> tuple[pl.DataFrame, list[Reject], int]:
     """Decode the lines (``split``: see :func:`_duck_rows`); when some are broken, check each
     (DuckDB) and reject those (orjson)."""
@@ -785,7 +820,7 @@ def _json_reason(text: str) -> str:
 
 
 def _document_lines(
-    data: bytes, file: str, schema: dict[str, pl.DataType], p: Peek, split: str | None = None
+    data: bytes, file: str, schema: dict[str, pl.DataType], p: Peek, split: Split | None = None
 ) -> tuple[pl.DataFrame, list[Reject], int] | None:
     """A document written one record per line, read as JSON lines (None if it is not so written).
 
@@ -1352,7 +1387,7 @@ def read_records_many(sources: list[Source], options: ReadOptions) -> list[ReadR
     keys are decoded in one pass (their lines numbered on), then handed back file by file."""
     plans = [_plan(s, None) for s in sources]
 
-    def read(keys: tuple[str | None, ...] | None, idx: list[int]) -> list[ReadResult]:
+    def read(keys: tuple[str | Split | None, ...] | None, idx: list[int]) -> list[ReadResult]:
         joint = _load_lines_many([plans[i] for i in idx]) if keys and len(idx) > 1 else None
         if joint is None:
             return [_records_result(load(sources[i]), sources[i], options) for i in idx]
