@@ -6,7 +6,7 @@ import polars as pl
 
 from chargescope.duck import cursor, to_duckdb
 from chargescope.readers.base import split_by
-from chargescope.readers.ocppj import elements, envelope_columns
+from chargescope.readers.ocppj import FIRST_FIVE, elements, envelope_columns
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
@@ -16,7 +16,7 @@ _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '
 # lines up with the input row by row.
 _SPLIT_SQL = f"""
 with p as (
-    select frame, try(json_extract(frame, ['$[0]', '$[1]', '$[2]', '$[3]', '$[4]'])) as j
+    select frame, try(json_extract(frame, {FIRST_FIVE})) as j
     from raw
 ), q as (
     select frame, j, {elements("j")} from p

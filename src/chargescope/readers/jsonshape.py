@@ -59,7 +59,7 @@ from chargescope.readers.base import (
     per_value,
     rejects_from,
 )
-from chargescope.readers.ocppj import ENVELOPE_NAMES, elements, envelope_columns
+from chargescope.readers.ocppj import ENVELOPE_NAMES, FIRST_FIVE, elements, envelope_columns
 from chargescope.readers.tabular import newest_first, newest_first_parts
 from chargescope.readers.times import parse_times
 
@@ -554,6 +554,11 @@ def _extract_sql(
     cols: list[str] = []
     out: list[str] = []
     as_text = split is not None and split.as_text
+    # the split frame's text: read as a field, or (an array) the record parsed again for it,
+    # only where it is needed
+    frame = "frame"
+    if split is not None and not as_text:
+        frame = f"json_extract_string(text, '{paths[splits.index(True)]}')"
     for i, ((key, sub), is_payload, is_split) in enumerate(
         zip(fields, payload, splits, strict=True)
     ):
@@ -566,7 +571,7 @@ def _extract_sql(
             shape.setdefault(key, {})[sub] = kind
         x = f's."{key}"' if sub is None else f's."{key}"."{sub}"'
         if is_split:
-            out += _split_out(i, x, paths[i], as_text, cols)
+            out += _split_out(i, x, frame, as_text, cols)
         elif is_payload:
             cols.append(
                 f"case when starts_with({x}, '\"') then {x} ->> '$' else {x}::varchar end as c{i}"
@@ -583,38 +588,28 @@ def _extract_sql(
     )
     if split is None:
         return f"select {', '.join(out)} from ({decoded})"
-    if as_text:  # the frame text parsed in place (``try``: text that is not JSON fails)
-        parsed = f"select *, try(json_extract(frame, {_FIRST_FIVE})) as j from q"
-        frame = "frame"
-    else:  # the record parsed again for the frame's text, only where it is needed
-        parsed = "select * from q"
-        frame = f"json_extract_string(text, '{paths[splits.index(True)]}')"
+    # text is parsed in place (``try``: text that is not JSON fails); an array is read already
+    parsed = "select *" + (f", try(json_extract(frame, {FIRST_FIVE})) as j" if as_text else "")
     return f"""
 with q as ({decoded}),
-r as (select *, {elements("j")} from ({parsed})),
+r as (select *, {elements("j")} from ({parsed} from q)),
 e as (select *, {envelope_columns(frame)} from r)
 select {", ".join(out)} from e
 """
 
 
-#: JSONPaths of a frame's first five elements.
-_FIRST_FIVE = "['$[0]', '$[1]', '$[2]', '$[3]', '$[4]']"
-
-
-def _split_out(i: int, x: str, path: str | None, as_text: bool, cols: list[str]) -> list[str]:
-    """For the split field ``i`` (``x`` in the decoded struct): adds what the decoding pass
-    reads of it to ``cols`` and gives the output columns (text where it does not split
-    cleanly, the envelope columns where it does)."""
+def _split_out(i: int, x: str, frame: str, as_text: bool, cols: list[str]) -> list[str]:
+    """For the split field ``i`` (``x`` in the decoded struct; ``frame``: SQL for its text):
+    adds what the decoding pass reads of it to ``cols`` and gives the output columns (the
+    text where it does not split cleanly, the envelope columns where it does)."""
     if as_text:
         cols.append(f"{x} as frame")
         clean = "j is not null and reason is null"
-        text = "frame"
     else:
         cols.append(f"{x} as j")
         # a JSON null element comes back as NULL: such a frame is left to the text split
         clean = "j is not null and reason is null and list_count(j) = len(j)"
-        text = f"json_extract_string(text, '{path}')"
-    return [f"case when not ({clean}) then {text} end as c{i}"] + [
+    return [f"case when not ({clean}) then {frame} end as c{i}"] + [
         f"case when {clean} then {c} end as s{i}_{c}" for c in _ENV_COLUMNS
     ]
 

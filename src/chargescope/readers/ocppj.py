@@ -47,6 +47,10 @@ ENVELOPE_NAMES = (
 )
 
 
+#: JSONPaths of a frame's first five elements.
+FIRST_FIVE = "['$[0]', '$[1]', '$[2]', '$[3]', '$[4]']"
+
+
 def elements(j: str) -> str:
     """SQL naming the first five elements of the list ``j`` as ``e0``..``e4``."""
     return ", ".join(f"{j}[{i + 1}] as e{i}" for i in range(5))
