@@ -320,6 +320,13 @@ def own_line(part: pl.Expr, starts: list[int]) -> pl.Expr:
     return pl.col("line") - part.replace_strict(dict(enumerate(starts)), return_dtype=pl.Int64)
 
 
+def each_part(df: pl.DataFrame, part: str, n: int, empty: pl.DataFrame) -> list[pl.DataFrame]:
+    """The rows of each of ``n`` parts of ``df`` (by column ``part``, dropped), in their order;
+    ``empty`` for a part without any."""
+    got = df.partition_by(part, as_dict=True, include_key=False, maintain_order=True)
+    return [got.get((k,), empty) for k in range(n)]
+
+
 _K = TypeVar("_K", bound=Hashable)
 _R = TypeVar("_R")
 

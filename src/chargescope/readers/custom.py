@@ -29,6 +29,7 @@ from chargescope.readers.base import (
     Sniff,
     Source,
     direction_word,
+    each_part,
     empty_frames,
     in_groups,
     join_bodies,
@@ -478,14 +479,11 @@ def _mapped_results(
     df = df.reverse() if newest and n == 1 else reverse_parts(df, "part__", newest)
     lines = _per_part(rows, n)
     frames = (
-        {(0,): df.drop("part__")}
-        if n == 1
-        else df.partition_by("part__", as_dict=True, include_key=False, maintain_order=True)
+        [df.drop("part__")] if n == 1 else each_part(df, "part__", n, df.clear().drop("part__"))
     )
-    empty = df.clear().drop("part__")
     return [
         ReadResult(
-            frames.get((k,), empty),
+            frames[k],
             noise=banner_noise(source, hdr) + noise.get(k, 0),
             rejects=rejects[k],
             notes=notes[k],

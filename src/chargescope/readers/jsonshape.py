@@ -51,6 +51,7 @@ from chargescope.readers.base import (
     Reject,
     Source,
     direction_word,
+    each_part,
     empty_frames,
     head_rows,
     in_groups,
@@ -1110,8 +1111,7 @@ def _split_parts(frames: pl.DataFrame, n: int) -> list[pl.DataFrame]:
     as when read alone)."""
     if "part" not in frames.columns:
         return [frames] if n == 1 else [empty_frames() for _ in range(n)]
-    got = frames.partition_by("part", as_dict=True, include_key=False, maintain_order=True)
-    return [got[(k,)] if (k,) in got else empty_frames() for k in range(n)]
+    return each_part(frames, "part", n, empty_frames())
 
 
 def _rejects_of(

@@ -16,6 +16,7 @@ from chargescope.readers.base import (
     Sniff,
     Source,
     direction_expr,
+    each_part,
     in_groups,
     join_bodies,
     own_line,
@@ -144,9 +145,8 @@ def _read_joint(
     df = df.filter(pl.col("ts").is_not_null())
     newest = newest_first_parts(df, "part", len(sources))
     df = reverse_parts(df.drop("raw"), "part", newest)
-    frames = df.partition_by("part", as_dict=True, include_key=False, maintain_order=True)
+    frames = each_part(df, "part", len(sources), df.clear().drop("part"))
     out = []
-    empty = df.clear().drop("part")
     for k in range(len(sources)):
         notes = (
             []
@@ -155,8 +155,7 @@ def _read_joint(
         )
         if k in newest:
             notes.append("rows were newest first: read in reverse")
-        mine = frames.get((k,), empty)
-        out.append(ReadResult(mine, rejects=rejects[k], notes=notes, lines=counts[k]))
+        out.append(ReadResult(frames[k], rejects=rejects[k], notes=notes, lines=counts[k]))
     return out
 
 

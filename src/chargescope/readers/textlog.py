@@ -48,6 +48,7 @@ from chargescope.readers.base import (
     ReadResult,
     Sniff,
     Source,
+    each_part,
     head_lines,
     in_groups,
     join_bodies,
@@ -635,8 +636,7 @@ class _Split:
             return [df]
         part = part_of(pl.col("line") - 1, self.starts)
         tagged = df.with_columns(part).with_columns(own_line(pl.col("part__"), self.starts))
-        got = tagged.partition_by("part__", as_dict=True, include_key=False, maintain_order=True)
-        return [got.get((k,), df.clear()) for k in range(len(self.starts))]
+        return each_part(tagged, "part__", len(self.starts), df.clear())
 
     def holding(self, lines: pl.Series) -> set[int]:
         """The logs that any of ``lines`` (joined numbering) falls in."""
