@@ -37,10 +37,10 @@ from chargescope.readers.base import (
     per_value,
 )
 from chargescope.readers.tabular import (
-    multiline_columns,
     newest_first_parts,
     read_csv_text,
     reverse_parts,
+    row_lines,
 )
 from chargescope.readers.times import parse_times
 
@@ -207,14 +207,7 @@ def load_rows(source: Source, hdr: Header) -> pl.DataFrame:
     df.columns = [f"c{i}" for i in range(df.width)]
     for i in range(df.width, width):  # a header polars split shorter than ours
         df = df.with_columns(pl.lit(None, dtype=pl.String).alias(f"c{i}"))
-    first = pl.lit(hdr.line + 1, dtype=pl.Int64) + pl.int_range(pl.len(), dtype=pl.Int64)
-    multiline = multiline_columns(df)
-    if multiline:  # quoted fields span lines: count them
-        breaks = pl.sum_horizontal(
-            [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline]
-        )
-        first = first + breaks.cum_sum().shift(1, fill_value=0)
-    return df.with_columns(first.alias("line"))
+    return df.with_columns(row_lines(df, hdr.line + 1).alias("line"))
 
 
 def _type_of(cell: str) -> tuple[int | None, str | None]:

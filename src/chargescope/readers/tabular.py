@@ -47,7 +47,7 @@ def read_csv_text(data: bytes, delim: str) -> pl.DataFrame:
     )
 
 
-def multiline_columns(df: pl.DataFrame) -> list[str]:
+def _multiline_columns(df: pl.DataFrame) -> list[str]:
     """Text columns with a line break inside some field (a quoted field spanning lines), all
     looked at in one pass over every core."""
     texts = [c for c, t in df.schema.items() if t == pl.String]
@@ -55,6 +55,17 @@ def multiline_columns(df: pl.DataFrame) -> list[str]:
         return []
     found = columnar.select(df, pl.col(texts).str.contains("\n", literal=True).any())
     return [c for c in texts if found[c][0]]
+
+
+def row_lines(df: pl.DataFrame, first: int) -> pl.Expr:
+    """The line each parsed CSV row starts on, the first row's at ``first``: rows counted on,
+    plus the line breaks inside quoted fields of the rows before it."""
+    line = pl.lit(first, dtype=pl.Int64) + pl.int_range(pl.len(), dtype=pl.Int64)
+    multiline = _multiline_columns(df)
+    if not multiline:
+        return line
+    breaks = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline])
+    return line + breaks.cum_sum().shift(1, fill_value=0)
 
 
 def read_rows(source: Source, delim: str) -> pl.DataFrame:
@@ -68,17 +79,7 @@ def read_rows(source: Source, delim: str) -> pl.DataFrame:
         return _read_rows_leniently(data, delim)
     df = df.rename(dict(zip(df.columns, _unique_names(df.columns), strict=True)))
     # a quoted field may span lines: count them so each row keeps its real line number
-    multiline = multiline_columns(df)
-    breaks = pl.sum_horizontal(
-        [pl.col(c).str.count_matches("\n").fill_null(0) for c in multiline] or [pl.lit(0)]
-    )
-    return df.with_columns(
-        (
-            pl.lit(2, dtype=pl.Int64)
-            + pl.int_range(pl.len(), dtype=pl.Int64)
-            + breaks.cum_sum().shift(1, fill_value=0)
-        ).alias("line")
-    )
+    return df.with_columns(row_lines(df, 2).alias("line"))
 
 
 def _unique_names(raw: list[str]) -> list[str]:
