@@ -120,3 +120,16 @@ def test_untrusted_text_is_printed_literally(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "[/bold][red]x[2" in res.stdout
     assert "[red]odd[bold].csv" in res.stdout
+
+
+def test_a_log_of_only_broken_frames_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "cp.log"
+    path.write_bytes(b'2025-03-03T00:00:01Z CP1 << [2\n2025-03-03T00:00:02Z CP1 >> [3,1,{"a":1}]\n')
+    res = runner.invoke(app, ["ingest", str(path)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.stdout.split())
+    assert "0 frames from 0 chargers (OCPP -), no time range" in text
+    assert "None" not in text
+    assert "no call with a one-way action to check it against" in text
+    assert "cp.log:1: malformed frame: not valid JSON" in text
+    assert "cp.log:2: malformed frame: message id is not a string" in text

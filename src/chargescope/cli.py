@@ -136,9 +136,10 @@ def print_ingest(summary: dict[str, Any]) -> None:
         for note in f["notes"]:
             out.print(f"  note ({f['path']}): {note}", highlight=False, markup=False)
     versions = ", ".join(f"{v}: {n}" for v, n in summary["versions"].items()) or "-"
+    span = f"{summary['start']} .. {summary['end']}" if summary["frames"] else "no time range"
     out.print(
         f"[bold]{summary['frames']}[/] frames from [bold]{summary['chargers']}[/] chargers "
-        f"(OCPP {versions}), {summary['start']} .. {summary['end']}",
+        f"(OCPP {versions}), {span}",
         highlight=False,
     )
     out.print(

@@ -43,6 +43,15 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
 BATCH_ROWS = 32_768
 
 
+def to_polars(rel: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """A query's result as a Polars frame of one chunk per column. DuckDB hands back a batch
+    per vector of rows; left so, every later Polars call that meets columns chunked another
+    way (a column added from elsewhere) first re-aligns the whole frame."""
+    got = pl.from_arrow(rel.to_arrow_table())
+    assert isinstance(got, pl.DataFrame)
+    return got.rechunk()
+
+
 def to_duckdb(df: pl.DataFrame) -> pa.Table:
     """``df`` as Arrow in batches DuckDB can scan on every core (strings are not copied)."""
     table = df.to_arrow(compat_level=pl.CompatLevel.newest())

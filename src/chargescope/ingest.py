@@ -224,9 +224,12 @@ def _check_directions(
                 f"{n - agree} of {n} calls say so by their action"
             )
         elif convention:
-            notes.append(
-                f"direction markers read as {convention} ({agree} of {n} calls agree by their action)"
+            checked = (
+                f"{agree} of {n} calls agree by their action"
+                if n
+                else "no call with a one-way action to check it against"
             )
+            notes.append(f"direction markers read as {convention} ({checked})")
     if not flip:
         return df
     flipped = pl.col("direction").replace_strict(_FLIP, default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from chargescope.duck import cursor, to_duckdb
+from chargescope.duck import cursor, to_duckdb, to_polars
 from chargescope.readers.base import split_by
 from chargescope.readers.ocppj import FIRST_FIVE, elements, envelope_columns
 
@@ -40,9 +40,7 @@ def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
     """Run one SQL statement over ``raw`` (zero-copy through Arrow)."""
     with cursor() as con:
         con.register("raw", to_duckdb(raw))
-        got = pl.from_arrow(con.sql(sql).to_arrow_table())
-    assert isinstance(got, pl.DataFrame)
-    return got.rechunk()  # one chunk per column: later gathers and sorts are much faster
+        return to_polars(con.sql(sql))
 
 
 def _split(whole: pl.DataFrame) -> pl.DataFrame:

@@ -41,7 +41,7 @@ import orjson
 import polars as pl
 
 from chargescope import columnar
-from chargescope.duck import cursor, to_duckdb
+from chargescope.duck import cursor, to_duckdb, to_polars
 from chargescope.readers.base import (
     DIRECTION_WORDS,
     TO_CHARGER,
@@ -647,7 +647,7 @@ def _duck_rows(
     try:
         with cursor() as con:
             con.register("lines", to_duckdb(lines.select("text")))
-            cols = con.sql(_extract_sql(fields, paths, split)).pl()
+            cols = to_polars(con.sql(_extract_sql(fields, paths, split)))
     except (
         duckdb.Error,
         UnicodeDecodeError,
