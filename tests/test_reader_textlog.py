@@ -216,6 +216,55 @@ def test_pyocpp_golden_traceback_is_noise() -> None:
     assert conns is not None and conns["event"].to_list() == ["connected"]
 
 
+PYOCPP_FORMATS = {
+    # logging.basicConfig(format="%(asctime)s %(levelname)s:%(name)s:%(message)s")
+    "std": (
+        "2024-05-01 10:00:00,001 INFO:websockets.server:connection open\n"
+        '2024-05-01 10:00:00,120 INFO:ocpp:CP_1: receive message [2,"a1","Heartbeat",{}]\n'
+        '2024-05-01 10:00:00,125 INFO:ocpp:CP_1: send [3,"a1",{"currentTime":"x"}]\n'
+    ),
+    # format="%(asctime)s - %(name)s - %(levelname)s - %(message)s", an id with a blank
+    "dash": (
+        "2024-05-01 10:00:00,001 - root - INFO - Server started listening\n"
+        '2024-05-01 10:00:00,120 - ocpp - INFO - CP 1: receive message [2,"a1","Heartbeat",{}]\n'
+        '2024-05-01 10:00:00,125 - ocpp - INFO - CP 1: send [3,"a1",{"currentTime":"x"}]\n'
+    ),
+    # format="%(asctime)s %(levelname)s %(message)s": no logger name
+    "plain": (
+        "2024-05-01T10:00:00.001 INFO Server started listening\n"
+        '2024-05-01T10:00:00.120 INFO CP_1: receive message [2,"a1","Heartbeat",{}]\n'
+        '2024-05-01T10:00:00.125 INFO CP_1: send [3,"a1",{"currentTime":"x"}]\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(PYOCPP_FORMATS))
+def test_pyocpp_reads_the_common_logging_formats(fmt: str) -> None:
+    text = PYOCPP_FORMATS[fmt]
+    sniffs = {n: r.sniff(text) for n, r in all_readers().items() if n != "custom"}
+    assert [n for n, s in sniffs.items() if isinstance(s, Match)] == ["pyocpp"]
+    result = read("pyocpp", text)
+    f = result.frames
+    assert f["line"].to_list() == [2, 3]
+    assert f["charger_id"].to_list() == ["CP 1" if fmt == "dash" else "CP_1"] * 2
+    assert f["direction"].to_list() == ["to_csms", "to_charger"]
+    assert f["frame"].to_list() == ['[2,"a1","Heartbeat",{}]', '[3,"a1",{"currentTime":"x"}]']
+    assert hms(result) == ["10:00:00.120", "10:00:00.125"]
+    assert result.noise == 1
+    assert result.rejects == []
+
+
+def test_pyocpp_lines_without_a_time_are_named_with_the_way_out() -> None:
+    text = (
+        "INFO:websockets.server:connection open\n"
+        'INFO:ocpp:CP_1: receive message [2,"a1","Heartbeat",{}]\n'
+        'INFO:ocpp:CP_1: send [3,"a1",{"currentTime":"x"}]\n'
+    )
+    sniff = get_reader("pyocpp").sniff(text)
+    assert isinstance(sniff, NoMatch)
+    assert "without a time" in sniff.reason and "%(asctime)s" in sniff.reason
+
+
 # --- evcc -------------------------------------------------------------------------------------
 
 EVCC = (

@@ -1,18 +1,28 @@
-"""Logs of the Python ``ocpp`` library's logger (e.g. Home Assistant's OCPP integration).
+"""Logs of the Python ``ocpp`` library's logger, in the formats applications give it.
 
-``2024-12-10 12:19:59.054 INFO (MainThread) [ocpp] CP_ID: receive message [2,...]`` and
-``CP_ID: send [3,...]``. Other loggers interleave; an ``Error while handling request`` line names
-no charger and is followed by an untimestamped Python traceback: all of that is counted noise,
-one per line. The library runs on both sides of the socket: read as a CSMS log (receive =
-``to_csms``) unless most one-sided CALLs say the log is the charger's, which flips it (noted).
-``Charger CP_ID connected to ...`` / ``disconnected from ...`` lines (the Home Assistant
-integration's) become connection events.
+The library logs ``CP_ID: receive message [2,...]`` and ``CP_ID: send [3,...]`` under the logger
+name ``ocpp``; the application's logging format puts a time and the logger name around it:
+Home Assistant's OCPP integration writes
+``2024-12-10 12:19:59.054 INFO (MainThread) [ocpp] CP_ID: receive message [2,...]``, the standard
+library's ``%(asctime)s %(levelname)s:%(name)s:%(message)s`` gives
+``2024-05-01 10:00:00,120 INFO:ocpp:CP_ID: receive message [...]``, and the widespread
+``%(asctime)s - %(name)s - %(levelname)s - %(message)s`` gives
+``... - ocpp - INFO - CP_ID: send [...]``. A charger id holds no ``:``; one with blanks is read
+only where the logger name marks where it starts. Other loggers interleave; an ``Error while
+handling request`` line names no charger and is followed by an untimestamped Python traceback:
+all of that is counted noise, one per line. The library runs on both sides of the socket: read
+as a CSMS log (receive = ``to_csms``) unless most one-sided CALLs say the log is the charger's,
+which flips it (noted). ``Charger CP_ID connected to ...`` / ``disconnected from ...`` lines (the
+Home Assistant integration's) become connection events. Lines without a time (the standard
+library's default format) cannot be placed in time: detection says so and how to add one.
 """
 
 from __future__ import annotations
 
+import re
+
 from chargescope.readers import register
-from chargescope.readers.base import TO_CHARGER, TO_CSMS, Sniff
+from chargescope.readers.base import TO_CHARGER, TO_CSMS, Match, NoMatch, Sniff
 from chargescope.readers.textlog import (
     TS,
     FastPath,
@@ -22,7 +32,15 @@ from chargescope.readers.textlog import (
 )
 
 LAYOUT = LineLayout(
-    marker=r"\[ocpp[^\]]*\] (?P<charger>[^:]+): (?P<dir>receive message|send) ",
+    # where the logger name is printed it marks the charger id's start: ``[ocpp] ``,
+    # ``:ocpp:`` or `` - ocpp - LEVEL - ``; else the id is the word before the colon
+    marker=(
+        r"(?:\[ocpp[^\]]*\] (?P<charger>[^:]+)"
+        r"|\bocpp:(?P<charger_std>[^:\s][^:]*)"
+        r"| - ocpp - [A-Z]+ - (?P<charger_dash>[^:]+)"
+        r"|(?:^|\s)(?P<charger_word>[^\s:\[\]]+))"
+        r": (?P<dir>receive message|send) "
+    ),
     directions={"receive message": TO_CSMS, "send": TO_CHARGER},
     infer_direction=True,
     direction_note="a CSMS log (receive = from the charger, send = to it)",
@@ -52,7 +70,7 @@ class PyOcppReader(LayoutReader):
 
     name = "pyocpp"
     layout = LAYOUT
-    title = "Python ocpp library log ([ocpp] CP: receive message FRAME / send FRAME)"
+    title = "Python ocpp library log (CP: receive message FRAME / CP: send FRAME)"
     sample = (
         "2025-03-03 08:00:00.000 INFO (MainThread) [homeassistant.setup] Time zone: UTC\n"
         "2025-03-03 08:00:01.120 INFO (MainThread) [ocpp] CP-1: receive message "
@@ -62,15 +80,39 @@ class PyOcppReader(LayoutReader):
     )
 
     def sniff(self, head: str) -> Sniff:
-        """Timestamped ``[ocpp] CP: receive message [`` or ``: send [`` lines."""
-        return sniff_layout(
+        """Timestamped ``CP: receive message [`` or ``CP: send [`` lines (surest under the
+        logger name ``[ocpp]``); the same lines without a time are named as such."""
+        found = sniff_layout(
+            head, self.name, _HA, 0.95, "[ocpp] CP: receive message/send lines", needles=_NEEDLES
+        )
+        if isinstance(found, Match):
+            return found
+        found = sniff_layout(
             head,
             self.name,
-            TS + r".*\[ocpp[^\]]*\] .+: (?:receive message|send) \[",
-            0.95,
-            "[ocpp] CP: receive message/send lines",
-            needles=("[ocpp",),
+            _ANY,
+            0.85,
+            "timestamped CP: receive message/send lines",
+            needles=_NEEDLES,
         )
+        if isinstance(found, Match) or not _untimed(head):
+            return found
+        return NoMatch(
+            "ocpp library lines (CP: receive message/send) without a time: they cannot be placed "
+            "in time; log with a time in the format, e.g. %(asctime)s"
+        )
+
+
+_NEEDLES = (": receive message [", ": send [")
+_HA = TS + r".*\[ocpp[^\]]*\] .+: (?:receive message|send) \["
+_ANY = TS + r".*[^\s:]: (?:receive message|send) \["
+_UNTIMED = re.compile(r"^(?:[A-Z]+:)?ocpp:[^:\s][^:]*: (?:receive message|send) \[", re.M)
+
+
+def _untimed(head: str) -> bool:
+    """Whether ``head`` holds the ocpp logger's lines in the standard library's default format
+    (``LEVEL:ocpp:CP: send [...]``, no time)."""
+    return _UNTIMED.search(head) is not None
 
 
 register(PyOcppReader())
