@@ -43,11 +43,12 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
 BATCH_ROWS = 32_768
 
 
-def to_polars(rel: duckdb.DuckDBPyRelation) -> pl.DataFrame:
-    """A query's result as a Polars frame of one chunk per column. DuckDB hands back a batch
-    per vector of rows; left so, every later Polars call that meets columns chunked another
-    way (a column added from elsewhere) first re-aligns the whole frame."""
-    got = pl.from_arrow(rel.to_arrow_table())
+def to_polars(table: pa.Table) -> pl.DataFrame:
+    """A query's Arrow result as a Polars frame of one chunk per column. DuckDB hands back a
+    batch per vector of rows; left so, every later Polars call that meets columns chunked
+    another way (a column added from elsewhere) first re-aligns the whole frame. Call it once
+    the cursor is closed: the query's own buffers are gone by then."""
+    got = pl.from_arrow(table)
     assert isinstance(got, pl.DataFrame)
     return got.rechunk()
 

@@ -40,7 +40,8 @@ def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
     """Run one SQL statement over ``raw`` (zero-copy through Arrow)."""
     with cursor() as con:
         con.register("raw", to_duckdb(raw))
-        return to_polars(con.sql(sql))
+        got = con.sql(sql).to_arrow_table()
+    return to_polars(got)
 
 
 def _split(whole: pl.DataFrame) -> pl.DataFrame:

@@ -647,12 +647,13 @@ def _duck_rows(
     try:
         with cursor() as con:
             con.register("lines", to_duckdb(lines.select("text")))
-            cols = to_polars(con.sql(_extract_sql(fields, paths, split)))
+            got = con.sql(_extract_sql(fields, paths, split)).to_arrow_table()
     except (
         duckdb.Error,
         UnicodeDecodeError,
     ):  # a line that is not JSON (its message may not decode)
         return None
+    cols = to_polars(got)
     empty = pl.all_horizontal(pl.col(c).is_null() for c in names + _split_names(cols))
     for key in structs:
         empty = empty | pl.all_horizontal(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from chargescope.duck import cursor, to_duckdb, to_polars
+from chargescope.duck import cursor, to_duckdb
 from chargescope.errors import ConfigError
 
 UTC_MS = pl.Datetime("ms", "UTC")
@@ -149,7 +149,8 @@ def _duck_iso(s: pl.Series, zoned_only: bool) -> pl.Series:
         con.register("t", to_duckdb(pl.DataFrame({"v": s})))
         cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
         sql = f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
-        got = to_polars(con.sql(sql))
+        got = pl.from_arrow(con.sql(sql).to_arrow_table())
+    assert isinstance(got, pl.DataFrame)
     return got["ts"].dt.convert_time_zone("UTC").dt.cast_time_unit("ms").alias("ts")
 
 
