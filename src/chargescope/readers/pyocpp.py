@@ -81,38 +81,30 @@ class PyOcppReader(LayoutReader):
 
     def sniff(self, head: str) -> Sniff:
         """Timestamped ``CP: receive message [`` or ``CP: send [`` lines (surest under the
-        logger name ``[ocpp]``); the same lines without a time are named as such."""
-        found = sniff_layout(
-            head, self.name, _HA, 0.95, "[ocpp] CP: receive message/send lines", needles=_NEEDLES
-        )
-        if isinstance(found, Match):
-            return found
-        found = sniff_layout(
-            head,
-            self.name,
-            _ANY,
-            0.85,
-            "timestamped CP: receive message/send lines",
-            needles=_NEEDLES,
-        )
-        if isinstance(found, Match) or not _untimed(head):
+        logger name ``[ocpp]``); the same lines without a time are named as such. Every file's
+        head is sniffed, so a head without the library's words is turned down on a literal
+        search alone."""
+        what = "CP: receive message/send lines"
+        if not (_RECEIVE in head or _SEND in head):
+            return NoMatch(f"no {what}")
+        if "[ocpp" in head:
+            found = sniff_layout(head, self.name, _HA, 0.95, f"[ocpp] {what}")
+            if isinstance(found, Match):
+                return found
+        found = sniff_layout(head, self.name, _ANY, 0.85, f"timestamped {what}")
+        if isinstance(found, Match) or "ocpp:" not in head or not _UNTIMED.search(head):
             return found
         return NoMatch(
-            "ocpp library lines (CP: receive message/send) without a time: they cannot be placed "
-            "in time; log with a time in the format, e.g. %(asctime)s"
+            f"ocpp library lines ({what}) without a time: they cannot be placed in time; log "
+            "with a time in the format, e.g. %(asctime)s"
         )
 
 
-_NEEDLES = (": receive message [", ": send [")
+_RECEIVE, _SEND = ": receive message [", ": send ["
 _HA = TS + r".*\[ocpp[^\]]*\] .+: (?:receive message|send) \["
 _ANY = TS + r".*[^\s:]: (?:receive message|send) \["
+#: ``LEVEL:ocpp:CP: send [...]``: the standard library's default format, which has no time
 _UNTIMED = re.compile(r"^(?:[A-Z]+:)?ocpp:[^:\s][^:]*: (?:receive message|send) \[", re.M)
-
-
-def _untimed(head: str) -> bool:
-    """Whether ``head`` holds the ocpp logger's lines in the standard library's default format
-    (``LEVEL:ocpp:CP: send [...]``, no time)."""
-    return _UNTIMED.search(head) is not None
 
 
 register(PyOcppReader())
