@@ -11,7 +11,7 @@ from chargescope.errors import ConfigError
 from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
 from chargescope.readers.base import NoMatch, ReadOptions, Source
-from chargescope.readers.custom import CustomReader, _blank
+from chargescope.readers.custom import CustomReader, _blank, _candidates
 
 
 def read(text: str | bytes, **columns: str) -> tuple[pl.DataFrame, object]:
@@ -177,3 +177,33 @@ def test_cells_are_trimmed_like_strip_and_blank_ones_are_null(cells: list[str]) 
     got = pl.DataFrame({"c": cells}, schema={"c": pl.String}).select(_blank(pl.col("c")))
     want = [c.strip() or None for c in cells]
     assert got.to_series().to_list() == want
+
+
+def _candidates_by_split(data: bytes, limit: int) -> list[tuple[int, int, str]]:
+    """The plain reading of header candidates: every line of the first 256 KiB split at once."""
+    out, offset = [], 0
+    body = data.removeprefix(b"\xef\xbb\xbf")[: 256 * 1024]
+    for number, line in enumerate(body.split(b"\n"), start=1):
+        text = line.decode("utf-8", errors="replace").strip()
+        if text:
+            out.append((number, offset, text))
+            if len(out) >= limit:
+                break
+        offset += len(line) + 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"a", b"\n", b" ", b"\r", b"\xef\xbb\xbf", b"\xc3", b";"])),
+    st.integers(1, 6),
+)
+def test_header_candidates_are_cut_as_a_plain_split_would(parts: list[bytes], limit: int) -> None:
+    data = b"".join(parts)
+    assert _candidates(data, limit) == _candidates_by_split(data, limit)
+
+
+def test_header_candidates_stop_at_256_kib() -> None:
+    data = b"\xef\xbb\xbf" + b"y" * (256 * 1024 - 1) + b"\nzzz\n" + b"a,b\n" * 10
+    assert _candidates(data, 5) == _candidates_by_split(data, 5)
+    assert len(_candidates(data, 5)) == 1

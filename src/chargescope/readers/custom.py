@@ -133,17 +133,24 @@ _Candidate = tuple[int, int, str]
 
 
 def _candidates(data: bytes, limit: int) -> list[_Candidate]:
-    """The first ``limit`` non-blank lines of the first 256 KiB of ``data`` (BOM dropped)."""
+    """The first ``limit`` non-blank lines of the first 256 KiB of ``data`` (BOM dropped), cut
+    one at a time (a file's lines after its header are never looked at)."""
     out: list[_Candidate] = []
-    offset = 0
-    for number, line in enumerate(data.removeprefix(_BOM)[: 256 * 1024].split(b"\n"), start=1):
-        text = line.decode("utf-8", errors="replace").strip()
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    stop = start + _CANDIDATE_BYTES
+    offset, number = start, 1
+    while offset <= min(len(data), stop) and len(out) < limit:
+        end = data.find(b"\n", offset, stop)
+        end = min(len(data), stop) if end < 0 else end
+        text = data[offset:end].decode("utf-8", errors="replace").strip()
         if text:
-            out.append((number, offset, text))
-            if len(out) >= limit:
-                break
-        offset += len(line) + 1
+            out.append((number, offset - start, text))
+        offset, number = end + 1, number + 1
     return out
+
+
+#: How far into a file header lines are looked for.
+_CANDIDATE_BYTES = 256 * 1024
 
 
 @functools.lru_cache(maxsize=8)
