@@ -133,3 +133,19 @@ def test_a_log_of_only_broken_frames_says_so(tmp_path: Path) -> None:
     assert "no call with a one-way action to check it against" in text
     assert "cp.log:1: malformed frame: not valid JSON" in text
     assert "cp.log:2: malformed frame: message id is not a string" in text
+
+
+def test_a_folder_with_a_file_no_layout_fits_is_read_and_says_so(tmp_path: Path, log: Path) -> None:
+    (tmp_path / "README.txt").write_text("The logs of site 12. Ask Bob.\n")
+    res = runner.invoke(app, ["ingest", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert summary["skipped_files"] == 1
+    assert summary["frames"] == len(REFERENCE)
+    layouts = {Path(f["path"]).name: f["layout"] for f in summary["files"]}
+    assert layouts == {"README.txt": "unknown", "cp.csv": "stream"}
+    warning = " ".join(res.stderr.split())
+    assert "1 file skipped, no known OCPP log layout matched" in warning
+    assert "README.txt" in warning
+    alone = runner.invoke(app, ["ingest", str(tmp_path / "README.txt")])
+    assert alone.exit_code == 2

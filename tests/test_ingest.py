@@ -363,12 +363,35 @@ def test_sources_read_and_normalized_together_give_what_each_alone_gives(
     assert repaired["payload"].to_list() == ['{"idTag":"xx"}'] * 2
 
 
-def test_a_source_no_layout_fits_stops_the_run_at_that_source(tmp_path: Path) -> None:
+def test_a_source_no_layout_fits_is_skipped_and_listed(tmp_path: Path) -> None:
     for i in range(6):  # small files: read two at a time
         (tmp_path / f"{i}.csv").write_bytes(stream_csv(REFERENCE[i : i + 1]))
     (tmp_path / "3.csv").write_bytes(b"hello world\nthis is not ocpp\n")
     progress: list[str] = []
+    got = ingest([str(tmp_path)], progress=lambda name, i, n: progress.append(Path(name).name))
+    assert progress == [f"{i}.csv" for i in range(6)]
+    layouts = {Path(f.path).name: f.layout for f in got.files}
+    assert layouts == {
+        "0.csv": "stream",
+        "1.csv": "stream",
+        "2.csv": "stream",
+        "3.csv": "unknown",
+        "4.csv": "stream",
+        "5.csv": "stream",
+    }
+    skipped = next(f for f in got.files if f.path.endswith("3.csv"))
+    assert skipped.frames == 0 and "no known OCPP log layout matched" in skipped.notes[0]
+    assert got.summary()["skipped_files"] == 1
+    alone = [
+        ingest_sources([Source("x.csv", stream_csv(REFERENCE[i : i + 1]))]) for i in (0, 1, 2, 4, 5)
+    ]
+    assert got.frames.height == sum(a.frames.height for a in alone)
+
+
+def test_when_no_source_fits_a_layout_the_first_is_the_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"hello world\n")
+    (tmp_path / "b.txt").write_bytes(b"")
+    (tmp_path / "c.txt").write_bytes(b"not ocpp either\n")
     with pytest.raises(UnknownLayoutError) as info:
-        ingest([str(tmp_path)], progress=lambda name, i, n: progress.append(Path(name).name))
-    assert info.value.source.endswith("3.csv")
-    assert progress == ["0.csv", "1.csv", "2.csv"]
+        ingest([str(tmp_path)])
+    assert info.value.source.endswith("a.txt")

@@ -110,16 +110,30 @@ def load_frames(
     check_schemas: bool = True,
 ) -> Any:
     """Ingest paths (or load a saved table directory) for a command."""
-    from chargescope.ingest import ingest
+    from chargescope.ingest import UNKNOWN, ingest
     from chargescope.store import is_store, load
 
     if len(paths) == 1 and is_store(paths[0]):
         return load(paths[0])
     options = read_options(tz, columns)
     with progress_bar(quiet) as show:
-        return ingest(
-            paths, layout=fmt, options=options, check_schemas=check_schemas, progress=show
-        )
+        got = ingest(paths, layout=fmt, options=options, check_schemas=check_schemas, progress=show)
+    warn_skipped([f.path for f in got.files if f.layout == UNKNOWN])
+    return got
+
+
+def warn_skipped(paths: list[str]) -> None:
+    """Say on stderr which files were skipped because no layout fits them."""
+    if not paths:
+        return
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    err.print(
+        f"warning: {len(paths)} file{'s' if len(paths) > 1 else ''} skipped, no known OCPP log "
+        f"layout matched: {shown} (`chargescope ingest --explain` says why)",
+        style="yellow",
+        highlight=False,
+        markup=False,
+    )
 
 
 def print_ingest(summary: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from chargescope import columnar, duck
-from chargescope.errors import EmptyInputError, InputError
+from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
 from chargescope.model.envelope import REJECT_SCHEMA, split_frames
 from chargescope.model.pairing import pair, pairing_counts
 from chargescope.model.schema import CALL, CONN_SCHEMA, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
@@ -91,6 +91,7 @@ class Ingest:
             "duplicates_dropped": self.duplicates,
             "connection_events": self.connections.height,
             "invalid_payloads": int(f["valid"].eq(False).sum()),
+            "skipped_files": sum(1 for s in self.files if s.layout == UNKNOWN),
             "rejects": len(self.rejects),
             "reject_samples": [r.__dict__ for r in self.rejects[:20]],
         }
@@ -480,7 +481,8 @@ PARALLEL_BELOW = 8 << 20
 #: together up to this many bytes.
 GROUP_BYTES = 8 << 20
 
-_Got = tuple[ReadResult, FileSummary] | None  # None: an empty source
+#: What a source gave: its rows and summary, why no layout fits it, or None (empty)
+_Got = tuple[ReadResult, FileSummary] | UnknownLayoutError | None
 _Job = Future[list[tuple[str, _Got]]]
 _Chosen = tuple[Source, Reader, str]
 
@@ -520,11 +522,11 @@ class _Reading:
         while len(self.window) > 2:
             yield from self.window.popleft().result()
 
-    def empty(self, name: str) -> None:
-        """Queue an empty source (nothing to read)."""
+    def settled(self, name: str, got: UnknownLayoutError | None) -> None:
+        """Queue a source there is nothing to read in (empty, or no layout fits it)."""
         self._submit()
         done: _Job = Future()
-        done.set_result([(name, None)])
+        done.set_result([(name, got)])
         self.window.append(done)
 
     def drain(self) -> Iterator[tuple[str, _Got]]:
@@ -538,6 +540,22 @@ class _Reading:
         if self.group:
             self.window.append(self.pool.submit(_read_group, self.group, self.options))
             self.group, self.bytes = [], 0
+
+
+#: The note on a source no layout fits.
+SKIPPED = (
+    "skipped: no known OCPP log layout matched (--explain says why each layout said no; "
+    "--format NAME or --columns reads it as one)"
+)
+
+
+#: The layout named in the summary of a source no layout fits.
+UNKNOWN = "unknown"
+
+
+def _skipped(name: str) -> FileSummary:
+    """The summary of a source no layout fits."""
+    return FileSummary(name, UNKNOWN, "no layout matched", 0, 0, 0, 0, [SKIPPED])
 
 
 def _warm_up() -> None:
@@ -556,16 +574,19 @@ def _read_each(
     Small sources are read on two threads, consecutive ones of a layout that reads several
     at once together; a large one is read alone, once those before it are done. No source
     or result outlives its turn here: the next file is read only once the previous large
-    one has been let go. A source no layout fits stops the run at its turn."""
+    one has been let go. A source no layout fits gives the reasons each layout said no."""
     with ThreadPoolExecutor(2) as pool:
         pool.submit(_warm_up)  # while the first file is read from disk
         reading = _Reading(pool, options)
         for source in sources:
             if _blank(source.data):
-                reading.empty(source.name)
+                reading.settled(source.name, None)
                 continue
             try:
                 reader, reason = choose_reader(source, layout, options)
+            except UnknownLayoutError as exc:
+                reading.settled(source.name, exc)
+                continue
             except InputError:
                 yield from reading.drain()
                 raise
@@ -594,11 +615,14 @@ def ingest_sources(
 ) -> Ingest:
     """Read, normalize, merge, pair and validate every source (``total``: how many are
     expected, for ``progress``). Each large source is let go once read, so only one large
-    file's bytes are held at a time."""
+    file's bytes are held at a time. A source no layout fits is skipped and listed as such
+    (a folder of logs often holds a note or two), unless no other source gave anything:
+    then it is the error."""
     options = options or ReadOptions()
     parts, files, conns, names = [], [], [], []
     rejects: list[Reject] = []
     waiting: list[tuple[_Read, FileSummary]] = []
+    unknown: list[UnknownLayoutError] = []
     rows = 0
     for i, (name, got) in enumerate(_read_each(sources, layout, options)):
         if progress:
@@ -606,6 +630,10 @@ def ingest_sources(
         names.append(name)
         if got is None:
             files.append(FileSummary(name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
+            continue
+        if isinstance(got, UnknownLayoutError):
+            unknown.append(got)
+            files.append(_skipped(name))
             continue
         result, summary = got
         waiting.append((_Read(result, i, summary.path), summary))
@@ -623,6 +651,8 @@ def ingest_sources(
             waiting, rows = [], 0
     if waiting:
         parts.append(_normalize_waiting(waiting, rejects))
+    if not parts and unknown:
+        raise unknown[0]
     if not parts:
         raise EmptyInputError(
             f"{', '.join(names) or 'the input'}: empty input, no log lines to read"
