@@ -22,6 +22,7 @@ from chargescope.ingest import (
     ingest_sources,
 )
 from chargescope.readers.base import Source
+from chargescope.readers.source import _as_utf8
 from tests.conftest import REFERENCE, stream_csv
 
 
@@ -395,3 +396,55 @@ def test_when_no_source_fits_a_layout_the_first_is_the_error(tmp_path: Path) -> 
     with pytest.raises(UnknownLayoutError) as info:
         ingest([str(tmp_path)])
     assert info.value.source.endswith("a.txt")
+
+
+PORTAL_TEXT = (
+    "Date;Station;Type;Action;Message\r\n"
+    '03.03.2025 08:00:00;Zürich-01;Request In;Heartbeat;[2,"1","Heartbeat",{}]\r\n'
+    '03.03.2025 08:00:01;Zürich-01;Response Out;Heartbeat;[3,"1",{"currentTime":"x"}]\r\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "note"),
+    [
+        ("utf-8", None),
+        ("utf-8-sig", None),
+        ("cp1252", "not UTF-8: read as Windows-1252"),
+        ("utf-16", "read as UTF-16 (byte-order mark)"),
+        ("utf-16-be", None),  # no byte-order mark: not told from UTF-8 here
+    ],
+)
+def test_files_from_windows_tools_are_read_in_their_encoding(
+    tmp_path: Path, encoding: str, note: str | None
+) -> None:
+    data = PORTAL_TEXT.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+        note = "read as UTF-16 (byte-order mark)"
+    (tmp_path / "export.csv").write_bytes(data)
+    got = ingest([str(tmp_path / "export.csv")])
+    assert got.frames["charger_id"].to_list() == ["Zürich-01"] * 2
+    notes = got.files[0].notes
+    assert (notes[0] == note) if note else not any("read as" in n and "UTF" in n for n in notes)
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8() -> None:
+    data = PORTAL_TEXT.encode() + b"03.03.2025 08:00:02;Z\xfcrich-01;Request In;Heartbeat;x\r\n"
+    source = _as_utf8("export.csv", data)
+    assert source.note is None and source.data == data
+
+
+def test_a_character_cut_at_the_end_of_the_encoding_sniff_is_still_utf8() -> None:
+    data = b"a" * (64 * 1024 - 1) + "ü".encode() + b"\n" + b"x\xfc\n"
+    assert _as_utf8("f.log", data).note is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_come_out_as_utf8_or_untouched(data: bytes) -> None:
+    source = _as_utf8("f", data)
+    if source.note is None:
+        assert source.data == data
+    else:
+        source.data.decode("utf-8")  # never raises

@@ -121,7 +121,10 @@ def choose_reader(source: Source, layout: str | None, options: ReadOptions) -> t
 
 
 def _summary(source: Source, reader: Reader, reason: str, result: ReadResult) -> FileSummary:
-    """What one source gave, before normalizing."""
+    """What one source gave, before normalizing (the source's own note, on its encoding,
+    joins the reader's, first)."""
+    if source.note:
+        result.notes.insert(0, source.note)
     return FileSummary(
         source.name,
         reader.name,

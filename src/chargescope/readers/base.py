@@ -193,10 +193,12 @@ def head_rows(head: str) -> tuple[str, ...] | list[str]:
 
 @dataclass(frozen=True)
 class Source:
-    """One input stream: a display name and its (decompressed) bytes."""
+    """One input stream: a display name and its (decompressed) bytes, as UTF-8 (``note``:
+    how they were made so, when the file was in another encoding)."""
 
     name: str
     data: bytes
+    note: str | None = None
 
     def text(self) -> str:
         """The content as text (UTF-8, BOM dropped, undecodable bytes replaced)."""

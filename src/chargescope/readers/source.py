@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -33,7 +34,35 @@ def _decompress(name: str, data: bytes) -> Iterator[Source]:
         except zipfile.BadZipFile as exc:
             raise InputError(f"{name}: broken zip archive ({exc})") from exc
     else:
-        yield Source(name, data)
+        yield _as_utf8(name, data)
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: A UTF-8 lead byte and a continuation byte: text that holds any is taken as UTF-8.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+#: How much of a file tells its encoding.
+_SNIFF_BYTES = 64 * 1024
+
+
+def _as_utf8(name: str, data: bytes) -> Source:
+    """A source in UTF-8. Files written by Windows tools come in two other encodings: UTF-16
+    (with its byte-order mark; Excel's "Unicode text") and Windows-1252 (Excel's CSV in
+    western locales), taken to be that when the start of the file is not UTF-8 and holds no
+    UTF-8 sequence at all. Anything else is read as UTF-8, bad bytes replaced."""
+    if data.startswith(_UTF16_BOMS):
+        text = data.decode("utf-16", errors="replace")
+        return Source(name, text.encode("utf-8"), "read as UTF-16 (byte-order mark)")
+    head = data[:_SNIFF_BYTES]
+    if head.isascii() or data.startswith(b"\xef\xbb\xbf"):
+        return Source(name, data)
+    try:
+        head.decode("utf-8")
+        return Source(name, data)
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 or _UTF8_PAIR.search(head):  # a character cut at the end
+            return Source(name, data)
+    text = data.decode("cp1252", errors="replace")
+    return Source(name, text.encode("utf-8"), "not UTF-8: read as Windows-1252")
 
 
 def _files(path: Path) -> Iterator[Path]:
