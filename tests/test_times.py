@@ -70,3 +70,46 @@ def test_small_inputs_read_as_duckdb_reads_them(values: list[str | None], zoned_
     s = pl.Series(values, dtype=pl.String)
     assert s.len() <= SMALL
     assert _fast_iso(s, zoned_only).equals(_duck_iso(s, zoned_only))
+
+
+# Europe/Zurich falls back on 2025-10-26: 02:00-03:00 local happens twice (CEST, then CET)
+FALL_BACK = ["01:50", "02:30", "02:45", "02:15", "02:40", "03:05"]
+FALL_BACK_UTC = ["23:50", "00:30", "00:45", "01:15", "01:40", "02:05"]
+
+
+def _hm(series: pl.Series) -> list[str]:
+    return series.dt.strftime("%H:%M").to_list()
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_hour_clocks_repeat_is_read_by_the_order_of_the_log(reverse: bool) -> None:
+    times = ["2025-10-26 " + t for t in FALL_BACK]
+    expected = FALL_BACK_UTC
+    if reverse:  # an export listed newest first
+        times, expected = times[::-1], expected[::-1]
+    got = parse_times(pl.Series([f"{t}:00" for t in times]), "Europe/Zurich")
+    assert _hm(got) == expected
+
+
+def test_the_hour_clocks_repeat_without_a_step_back_is_the_first_pass() -> None:
+    got = parse_times(pl.Series(["2025-10-26 02:10:00", "2025-10-26 02:50:00"]), "Europe/Zurich")
+    assert _hm(got) == ["00:10", "00:50"]
+
+
+def test_text_logs_read_the_repeated_hour_by_order_too() -> None:
+    from chargescope.readers import get_reader
+    from chargescope.readers.base import ReadOptions, Source
+
+    lines = [
+        f'2025-10-26 {t}:00.000 INFO (MainThread) [ocpp] CP-1: receive message [2,"{i}","Heartbeat",{{}}]'
+        for i, t in enumerate(FALL_BACK)
+    ]
+    data = "\n".join(lines).encode()
+    got = get_reader("pyocpp").read(Source("cp.log", data), ReadOptions(tz="Europe/Zurich"))
+    assert _hm(got.frames["ts"]) == FALL_BACK_UTC
+
+
+def test_a_local_time_the_spring_change_skips_is_unreadable() -> None:
+    got = parse_times(pl.Series(["2025-03-30 02:30:00", "2025-03-30 03:30:00"]), "Europe/Zurich")
+    assert got.to_list()[0] is None
+    assert _hm(got)[1] == "01:30"

@@ -57,7 +57,7 @@ from chargescope.readers.base import (
     per_value,
     rejects_from,
 )
-from chargescope.readers.times import UTC_MS, check_tz, offset_minutes, parse_times
+from chargescope.readers.times import UTC_MS, check_tz, localize, offset_minutes, parse_times
 
 #: A log timestamp: date and time, optional fraction (``.`` ``,`` or OCTT's ``:``), maybe a zone.
 TS = (
@@ -210,10 +210,9 @@ def stem(source: Source) -> str:
 def _localize(naive: pl.Series, tz: str | None) -> pl.Series:
     """Zone-less datetimes read in ``tz`` (offset or zone name; None = UTC), as UTC ms."""
     off = offset_minutes(tz) if tz else 0
-    if off is not None:
-        return (naive - timedelta(minutes=off)).dt.replace_time_zone("UTC")
-    local = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    return local.dt.convert_time_zone("UTC")
+    if tz is None or off is not None:
+        return (naive - timedelta(minutes=off or 0)).dt.replace_time_zone("UTC")
+    return localize(naive, tz)
 
 
 def parse_log_times(texts: pl.Series, tz: str | None) -> pl.Series:

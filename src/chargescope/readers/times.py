@@ -49,6 +49,30 @@ def check_tz(tz: str | None) -> None:
         ) from exc
 
 
+def localize(naive: pl.Series, tz: str) -> pl.Series:
+    """Zone-less local times read in the zone named ``tz``, as UTC.
+
+    When clocks fall back, an hour of local times happens twice. A log is written in time
+    order, so its times step back once in that hour: those before the step are the first
+    pass, those after it the second (a log listed newest first steps forward instead, and the
+    passes swap). An hour with no step is read as the first pass. Times in the hour skipped
+    when clocks spring forward never happen: they are null."""
+    early = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    late = naive.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
+    twice = early.ne_missing(late)
+    if not twice.any():
+        return early.dt.convert_time_zone("UTC")
+    rows = twice.arg_true()
+    local = pl.DataFrame({"t": naive.gather(rows)}).with_columns(day=pl.col("t").dt.date())
+    step = pl.col("t").diff().over("day")
+    newest_first = local.select((step < 0).sum() > (step > 0).sum()).item()
+    turned = ((step > 0) if newest_first else (step < 0)).fill_null(False).cum_max().over("day")
+    second = local.select(turned.not_() if newest_first else turned).to_series()
+    both = pl.DataFrame({"early": early.gather(rows), "late": late.gather(rows), "second": second})
+    picked = both.select(pl.when("second").then("late").otherwise("early")).to_series()
+    return early.scatter(rows, picked).dt.convert_time_zone("UTC")
+
+
 def _zone_expr(col: str) -> pl.Expr:
     """Offset in minutes given by a captured zone group (null when there is none)."""
     z = pl.col(col)
@@ -78,8 +102,8 @@ def _assemble(groups: pl.DataFrame, order: tuple[int, int, int], tz: str | None)
     zone = _zone_expr("8")
     default_off = offset_minutes(tz) if tz else 0
     if tz is not None and default_off is None:
-        local = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-        local = local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        in_zone = localize(groups.select(naive.alias("n"))["n"], tz)
+        local = pl.lit(in_zone.dt.replace_time_zone(None))
     else:
         local = naive - pl.duration(minutes=pl.lit(default_off or 0))
     out = pl.when(zone.is_not_null()).then(naive - pl.duration(minutes=zone)).otherwise(local)
