@@ -49,8 +49,11 @@ def test_every_line_is_a_frame_or_a_reject() -> None:
 @pytest.mark.parametrize(
     ("frame", "reason"),
     [
-        ("[300,9,{}]", "first element is not an OCPP-J message type (2, 3, 4)"),
-        ('["2","9","Heartbeat",{}]', "first element is not an OCPP-J message type (2, 3, 4)"),
+        ("[300,9,{}]", "first element is not an OCPP-J message type (2, 3, 4; 5, 6 in OCPP 2.1)"),
+        (
+            '["2","9","Heartbeat",{}]',
+            "first element is not an OCPP-J message type (2, 3, 4; 5, 6 in OCPP 2.1)",
+        ),
         ('[2,"9",Heartbeat,{}]', "not valid JSON"),  # ends as a frame does, is not JSON
         ('[2,"9","Heartbeat",{}', "not valid JSON"),  # cut short
         # elements missing: a missing element is no element of the right type

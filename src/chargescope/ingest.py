@@ -15,7 +15,14 @@ from chargescope import columnar, duck
 from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
 from chargescope.model.envelope import REJECT_SCHEMA, split_frames
 from chargescope.model.pairing import pair, pairing_counts
-from chargescope.model.schema import CALL, CONN_SCHEMA, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
+from chargescope.model.schema import (
+    CALL,
+    CONN_SCHEMA,
+    FRAME_SCHEMA,
+    MESSAGE_TYPES,
+    TO_CHARGER,
+    TO_CSMS,
+)
 from chargescope.protocol.actions import CHARGER_ACTIONS, CSMS_ACTIONS
 from chargescope.protocol.schemas import validate
 from chargescope.protocol.versions import detect_versions
@@ -436,9 +443,7 @@ def build_table(parts: list[pl.DataFrame]) -> tuple[pl.DataFrame, int]:
     """Merge normalized parts into the sorted, paired, versioned frame table."""
     df = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=FRAME_SCHEMA)
     df = df.with_columns(
-        pl.col("message_type").replace_strict(
-            {2: "CALL", 3: "CALLRESULT", 4: "CALLERROR"}, return_dtype=pl.String
-        ),
+        pl.col("message_type").replace_strict(MESSAGE_TYPES, return_dtype=pl.String),
     )
     conn = columnar.column(df.select("connector_id", "message_type", "payload"), _connector_expr())
     df = df.with_columns(conn)

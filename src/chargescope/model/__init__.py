@@ -4,9 +4,11 @@ from chargescope.model.schema import (
     CALL,
     CALLERROR,
     CALLRESULT,
+    CALLRESULTERROR,
     CONN_SCHEMA,
     FRAME_SCHEMA,
     MESSAGE_TYPES,
+    SEND,
     TO_CHARGER,
     TO_CSMS,
 )
@@ -15,9 +17,11 @@ __all__ = [
     "CALL",
     "CALLERROR",
     "CALLRESULT",
+    "CALLRESULTERROR",
     "CONN_SCHEMA",
     "FRAME_SCHEMA",
     "MESSAGE_TYPES",
+    "SEND",
     "TO_CHARGER",
     "TO_CSMS",
 ]

@@ -4,14 +4,16 @@ OCPP-J allows one outstanding CALL per direction, and chargers reuse message ids
 reboot, so an answer pairs with the nearest preceding CALL of the same charger, call direction
 and message id (or, when the layout carries no id, of the same action). Most answers follow
 their call directly within the charger's traffic in that direction: those pair without any
-sort; the rest (retries, interleaved calls) pair in a second pass sorted by key.
+sort; the rest (retries, interleaved calls) pair in a second pass sorted by key. OCPP 2.1's
+SEND (a message that gets no answer) and CALLRESULTERROR (an error about an answer) pair with
+nothing, and are neither unanswered calls nor orphan answers.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from chargescope.model.schema import CALL, TO_CSMS
+from chargescope.model.schema import ANSWERS, CALL, TO_CSMS
 
 _SAME = ("charger", "call_dir", "key")
 
@@ -25,6 +27,8 @@ def _keys(frames: pl.DataFrame) -> pl.DataFrame:
     key = pl.col("unique_id")
     if frames["unique_id"].null_count():
         key = pl.coalesce(key, pl.lit("\x00") + pl.col("action"))
+    if not frames["message_type"].is_in([CALL, *ANSWERS]).all():  # OCPP 2.1 SEND, CALLRESULTERROR
+        key = pl.when(pl.col("message_type").is_in([CALL, *ANSWERS])).then(key)
     return frames.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("row"),
         "ts",
@@ -92,6 +96,7 @@ def pair(frames: pl.DataFrame) -> pl.DataFrame:
 def pairing_counts(frames: pl.DataFrame) -> dict[str, int]:
     """Calls, answered calls, unanswered calls and orphan answers in a paired table."""
     is_call = frames["message_type"] == CALL
+    is_answer = frames["message_type"].is_in(ANSWERS)
     paired = frames["peer_id"].is_not_null()
     calls = int(is_call.sum())
     answered = int((is_call & paired).sum())
@@ -99,5 +104,5 @@ def pairing_counts(frames: pl.DataFrame) -> dict[str, int]:
         "calls": calls,
         "answered": answered,
         "unanswered": calls - answered,
-        "orphans": int((~is_call & ~paired).sum()),
+        "orphans": int((is_answer & ~paired).sum()),
     }

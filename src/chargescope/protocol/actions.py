@@ -67,7 +67,9 @@ def _requests(version_pkg: str, suffix: str) -> frozenset[str]:
 V16_ACTIONS: frozenset[str] = _requests("v16", "")
 V201_ACTIONS: frozenset[str] = _requests("v201", "Request")
 V21_ACTIONS: frozenset[str] = _requests("v21", "Request")
-ALL_ACTIONS = V16_ACTIONS | V201_ACTIONS | V21_ACTIONS
+#: OCPP 2.1 messages sent as SEND, which get no answer (their schemas have no Request suffix)
+V21_SENDS: frozenset[str] = frozenset(n for n in _requests("v21", "") if not n.endswith("Request"))
+ALL_ACTIONS = V16_ACTIONS | V201_ACTIONS | V21_ACTIONS | V21_SENDS
 
 #: Actions a charger sends (CALL from charger to CSMS); DataTransfer goes both ways.
 CHARGER_ACTIONS: frozenset[str] = _CHARGER_SENT & ALL_ACTIONS
@@ -76,5 +78,5 @@ CSMS_ACTIONS: frozenset[str] = (ALL_ACTIONS - CHARGER_ACTIONS) | {"DataTransfer"
 
 #: Actions that only exist in one version family: they tell a charger's version.
 ONLY_V16 = V16_ACTIONS - V201_ACTIONS - V21_ACTIONS
-ONLY_V2 = (V201_ACTIONS | V21_ACTIONS) - V16_ACTIONS
-ONLY_V21 = V21_ACTIONS - V201_ACTIONS
+ONLY_V2 = (V201_ACTIONS | V21_ACTIONS | V21_SENDS) - V16_ACTIONS
+ONLY_V21 = (V21_ACTIONS | V21_SENDS) - V201_ACTIONS

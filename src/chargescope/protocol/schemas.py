@@ -23,20 +23,22 @@ def _strip_multiple_of(node: Any) -> Any:
     return node
 
 
-def schema_name(version: str, action: str, is_call: bool) -> str:
-    """The schema file name for an action's request or response in ``version``."""
-    if version == "1.6":
+def schema_name(version: str, action: str, is_call: bool, send: bool = False) -> str:
+    """The schema file name for an action's request or response in ``version`` (``send``: an
+    OCPP 2.1 SEND message, whose schema has no suffix)."""
+    if version == "1.6" or send:
         return f"{action}.json" if is_call else f"{action}Response.json"
     return f"{action}{'Request' if is_call else 'Response'}.json"
 
 
 @cache
-def validator(version: str, action: str, is_call: bool) -> Any | None:
+def validator(version: str, action: str, is_call: bool, send: bool = False) -> Any | None:
     """A compiled validator, or None when the version has no schema for the action."""
     pkg = _PKG.get(version)
     if pkg is None:
         return None
-    path = resources.files("ocpp").joinpath(pkg, "schemas", schema_name(version, action, is_call))
+    name = schema_name(version, action, is_call, send)
+    path = resources.files("ocpp").joinpath(pkg, "schemas", name)
     if not path.is_file():
         return None
     schema = _strip_multiple_of(json.loads(path.read_text(encoding="utf-8-sig")))
@@ -104,11 +106,14 @@ def validate(frames: pl.DataFrame) -> pl.DataFrame:
         "action",
         "message_type",
         "payload",
-    ).filter(pl.col("message_type").is_in(["CALL", "CALLRESULT"]) & pl.col("action").is_not_null())
+    ).filter(
+        pl.col("message_type").is_in(["CALL", "CALLRESULT", "SEND"])
+        & pl.col("action").is_not_null()
+    )
     for (version, action, mtype), group in todo.group_by(
         ["ocpp_version", "action", "message_type"]
     ):
-        v = validator(str(version), str(action), mtype == "CALL")
+        v = validator(str(version), str(action), mtype != "CALLRESULT", mtype == "SEND")
         if v is None:
             continue
         payloads = group["payload"].to_list()

@@ -19,6 +19,8 @@ _V2_KEYS = r'"(?:chargingStation|connectorStatus|idToken|evseId|eventType)"'
 #: Actions spelled alike in every version whose payload keys still tell the version apart;
 #: MeterValues, the most frequent, is read only for chargers the others leave undecided.
 _SHAPED = ["BootNotification", "StatusNotification", "Authorize"]
+#: Message types only OCPP 2.1 has (SEND, CALLRESULTERROR).
+_V21_TYPES = ["SEND", "CALLRESULTERROR"]
 _SHAPED_LAST = "MeterValues"
 
 
@@ -32,12 +34,14 @@ def _shapes(calls: pl.DataFrame) -> pl.DataFrame:
 
 def detect_versions(frames: pl.DataFrame) -> pl.DataFrame:
     """One row per charger: ``charger_id`` and ``ocpp_version``."""
-    calls = frames.select("charger_id", "action", "payload").filter(
-        frames["message_type"] == "CALL"
+    calls = frames.select("charger_id", "action", "payload", "message_type").filter(
+        frames["message_type"].is_in(["CALL", *_V21_TYPES])
     )
-    actions = calls.group_by("charger_id", "action").len()
+    actions = calls.group_by("charger_id", "action", "message_type").len()
     by_action = actions.group_by("charger_id").agg(
-        pl.col("action").is_in(list(ONLY_V21)).any().alias("v21"),
+        (pl.col("action").is_in(list(ONLY_V21)) | pl.col("message_type").is_in(_V21_TYPES))
+        .any()
+        .alias("v21"),
         pl.col("action").is_in(list(ONLY_V2)).any().alias("v2a"),
         pl.col("action").is_in(list(ONLY_V16)).any().alias("v16a"),
     )

@@ -83,6 +83,10 @@ _TYPE_WORDS = {
     "callerror": 4,
     "error": 4,
     "err": 4,
+    "5": 5,  # OCPP 2.1
+    "callresulterror": 5,
+    "6": 6,
+    "send": 6,
 }
 _TYPE_CELL = re.compile(
     r"^\s*([A-Za-z][A-Za-z0-9_]*?)"
@@ -353,8 +357,9 @@ def _frame_or_payload(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _errors(df: pl.DataFrame) -> pl.DataFrame:
-    """Split CALLERROR rows given as parts: code and description out of the payload object."""
-    is_err = (pl.col("message_type") == 4) & pl.col("frame").is_null()
+    """Split CALLERROR (and CALLRESULTERROR) rows given as parts: code and description out of
+    the payload object."""
+    is_err = pl.col("message_type").is_in([4, 5]) & pl.col("frame").is_null()
     idx = df.select(is_err.fill_null(False).arg_true()).to_series()
     none = pl.repeat(None, df.height, dtype=pl.String, eager=True)
     if idx.len() == 0:

@@ -132,17 +132,17 @@ _TS = (
 #: timestamp, up to two tokens (charger id, direction word), the frame to the end of the line
 #: a token: a word, or a double-quoted charger id (which may hold spaces)
 _TOKEN = r'("(?:[^"\\]|\\.)*"|[^\s\["]+)'
-_BARE = rf"^\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?(\[\s*[234]\s*,.*)$"
+_BARE = rf"^\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?(\[\s*[2-6]\s*,.*)$"
 _BARE_RX = re.compile(_BARE)
 _ARROW_RX = re.compile(r"\s(?:->|<-|=>|<=|>>|<<)\s*\[")
 #: what comes before the frame (matched alone: capturing the frame too is 5x slower)
 _PREFIX = rf"^(\s*({_TS})\s+(?:{_TOKEN}\s+)?(?:{_TOKEN}\s+)?)"
-_FRAME_START = r"^\[\s*[234]\s*,"
+_FRAME_START = r"^\[\s*[2-6]\s*,"
 #: A whole field that is a timestamp; a field the timestamp's optional zone could be.
 _TS_FIELD = rf"^(?:{_TS})$"
 _ZONE_FIELD = r"^(?:Z|z|UTC|GMT|[+-]\d{2}:?\d{2})$"
 _PREFIX_COLS = ("prefix", "ts_text", "t1", "t2")
-_LOOKS_LIKE = rf"^\s*(?:{_TS})\s.*\[\s*[234]\s*,"
+_LOOKS_LIKE = rf"^\s*(?:{_TS})\s.*\[\s*[2-6]\s*,"
 _ARROWS = ("->", "<-", "=>", "<=", ">>", "<<", ">", "<", "→", "←")
 
 

@@ -6,6 +6,11 @@ arrays, which split them in the same DuckDB pass that decodes the records.
 
 from __future__ import annotations
 
+#: ``e0`` is a message type number, 2 to 6. Not an ``in`` list of five: DuckDB turns a long
+#: ``in`` list into a join, and a join's rows need not come back in their input order,
+#: which every pass here relies on (each result lines up with its input row by row).
+_A_TYPE = "length(e0) = 1 and e0 between '2' and '6'"
+
 
 def envelope_columns(frame: str) -> str:
     """The envelope columns of one frame, over ``j`` (its elements as compact JSON texts; null
@@ -16,8 +21,8 @@ def envelope_columns(frame: str) -> str:
     return f"""
     case when j is null then 'not valid JSON'
          when e0 is null and json_type({frame}) <> 'ARRAY' then 'not a JSON array'
-         when e0 is null or e0 not in ('2', '3', '4')
-              then 'first element is not an OCPP-J message type (2, 3, 4)'
+         when e0 is null or not ({_A_TYPE})
+              then 'first element is not an OCPP-J message type (2, 3, 4; 5, 6 in OCPP 2.1)'
          when not coalesce(starts_with(e1, '"'), false) then 'message id is not a string'
          when e0 = '2' and not coalesce(starts_with(e2, '"') and starts_with(e3, '{{'), false)
               then 'CALL needs [2, id, action, {{payload}}]'
@@ -25,13 +30,18 @@ def envelope_columns(frame: str) -> str:
               then 'CALLRESULT needs [3, id, {{payload}}]'
          when e0 = '4' and not coalesce(starts_with(e2, '"'), false)
               then 'CALLERROR needs [4, id, errorCode, errorDescription, {{details}}]'
+         when e0 = '5' and not coalesce(starts_with(e2, '"'), false)
+              then 'CALLRESULTERROR needs [5, id, errorCode, errorDescription, {{details}}]'
+         when e0 = '6' and not coalesce(starts_with(e2, '"') and starts_with(e3, '{{'), false)
+              then 'SEND needs [6, id, action, {{payload}}]'
     end as reason,
-    cast(case when e0 in ('2', '3', '4') then e0 end as TINYINT) as message_type,
+    cast(case when {_A_TYPE} then e0 end as TINYINT) as message_type,
     e1 ->> '$' as unique_id,
-    case when e0 = '2' then e2 ->> '$' end as frame_action,
-    case e0 when '2' then e3 when '3' then e2 else coalesce(e4, '{{}}') end as payload,
-    case when e0 = '4' then e2 ->> '$' end as error_code,
-    case when e0 = '4' then e3 ->> '$' end as error_description
+    case when e0 in ('2', '6') then e2 ->> '$' end as frame_action,
+    case when e0 in ('2', '6') then e3 when e0 = '3' then e2 else coalesce(e4, '{{}}') end
+        as payload,
+    case when e0 in ('4', '5') then e2 ->> '$' end as error_code,
+    case when e0 in ('4', '5') then e3 ->> '$' end as error_description
 """
 
 

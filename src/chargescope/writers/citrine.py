@@ -7,7 +7,7 @@ from typing import BinaryIO
 import polars as pl
 
 from chargescope.writers import register
-from chargescope.writers.common import frame_text, iso_ms, write_csv
+from chargescope.writers.common import REQUESTS, frame_text, iso_ms, write_csv
 
 
 def _protocol() -> pl.Expr:
@@ -42,7 +42,7 @@ def write_kwwhat(frames: pl.DataFrame, connections: pl.DataFrame | None, out: Bi
     df = frames.sort("ts", maintain_order=True).select(
         iso_ms().alias("timestamp"),
         pl.col("charger_id").alias("id"),
-        pl.when(pl.col("message_type") == "CALL").then(pl.col("action")).alias("action"),
+        pl.when(pl.col("message_type").is_in(REQUESTS)).then(pl.col("action")).alias("action"),
         frame_text().alias("msg"),
     )
     write_csv(df, out)

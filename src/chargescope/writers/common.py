@@ -35,21 +35,45 @@ def frame_text() -> pl.Expr:
         ]
     )
     result = pl.concat_str([pl.lit("[3,"), uid, pl.lit(","), payload, pl.lit("]")])
-    error = pl.concat_str(
+    error_tail = [
+        uid,
+        pl.lit(","),
+        json_str(pl.col("error_code").fill_null("GenericError")),
+        pl.lit(","),
+        json_str(pl.col("error_description").fill_null("")),
+        pl.lit(","),
+        payload,
+        pl.lit("]"),
+    ]
+    send = pl.concat_str(
         [
-            pl.lit("[4,"),
+            pl.lit("[6,"),
             uid,
             pl.lit(","),
-            json_str(pl.col("error_code").fill_null("GenericError")),
-            pl.lit(","),
-            json_str(pl.col("error_description").fill_null("")),
+            json_str(pl.col("action")),
             pl.lit(","),
             payload,
             pl.lit("]"),
         ]
     )
     mt = pl.col("message_type")
-    return pl.when(mt == "CALL").then(call).when(mt == "CALLRESULT").then(result).otherwise(error)
+    return (
+        pl.when(mt == "CALL")
+        .then(call)
+        .when(mt == "CALLRESULT")
+        .then(result)
+        .when(mt == "SEND")
+        .then(send)
+        .when(mt == "CALLRESULTERROR")
+        .then(pl.concat_str([pl.lit("[5,"), *error_tail]))
+        .otherwise(pl.concat_str([pl.lit("[4,"), *error_tail]))
+    )
+
+
+#: Message types that carry an action of their own (a request; OCPP 2.1's SEND).
+REQUESTS = ["CALL", "SEND"]
+#: Message types that carry an error code and description.
+ERRORS = ["CALLERROR", "CALLRESULTERROR"]
 
 
 def iso_ms(col: str = "ts") -> pl.Expr:

@@ -10,7 +10,7 @@ import orjson
 import polars as pl
 
 from chargescope.writers import register
-from chargescope.writers.common import frame_text, iso_ms
+from chargescope.writers.common import REQUESTS, frame_text, iso_ms
 
 _LONG_NUMBER = re.compile(r"\d{19}")
 
@@ -32,10 +32,12 @@ def _label() -> pl.Expr:
     """libocpp's record label: the action, ``<Action>Response``, or ``CallError``."""
     mt = pl.col("message_type")
     return (
-        pl.when(mt == "CALL")
+        pl.when(mt.is_in(REQUESTS))
         .then(pl.col("action"))
         .when(mt == "CALLRESULT")
         .then(pl.col("action").fill_null("") + pl.lit("Response"))
+        .when(mt == "CALLRESULTERROR")
+        .then(pl.lit("CallResultError"))
         .otherwise(pl.lit("CallError"))
     )
 

@@ -18,10 +18,11 @@ def _or_null(expr: pl.Expr) -> pl.Expr:
 def exchanges(frames: pl.DataFrame) -> pl.DataFrame:
     """One row per CALL with its answer's payload (or error), chronological.
 
-    Answers without a call cannot be carried by this layout and are left out.
+    Answers without a call, and OCPP 2.1's SENDs and CALLRESULTERRORs, cannot be carried by
+    this layout and are left out.
     """
     calls = frames.filter(pl.col("message_type") == "CALL")
-    answers = frames.filter(pl.col("message_type") != "CALL").select(
+    answers = frames.filter(pl.col("message_type").is_in(["CALLRESULT", "CALLERROR"])).select(
         pl.col("frame_id").alias("peer_id"),
         pl.col("message_type").alias("answer_type"),
         pl.col("payload").alias("answer_payload"),

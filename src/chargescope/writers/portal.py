@@ -7,13 +7,13 @@ from typing import BinaryIO
 import polars as pl
 
 from chargescope.writers import register
-from chargescope.writers.common import frame_text, write_csv
+from chargescope.writers.common import REQUESTS, frame_text, write_csv
 
 
 def _type() -> pl.Expr:
     """Request/Response and In/Out as the portal (the CSMS side) sees them."""
     kind = (
-        pl.when(pl.col("message_type") == "CALL")
+        pl.when(pl.col("message_type").is_in(REQUESTS))
         .then(pl.lit("Request"))
         .otherwise(pl.lit("Response"))
     )

@@ -7,14 +7,15 @@ from typing import BinaryIO
 import polars as pl
 
 from chargescope.writers import register
-from chargescope.writers.common import iso_ms, json_str, write_csv
+from chargescope.writers.common import ERRORS, REQUESTS, iso_ms, json_str, write_csv
 
 
 def _message_type() -> pl.Expr:
-    """``Action`` for requests, ``Action.conf`` for results, ``Action.error`` for errors."""
+    """``Action`` for requests (and OCPP 2.1 SENDs), ``Action.conf`` for results, ``Action.error``
+    for errors (the sheet has no word for a SEND or a CALLRESULTERROR of its own)."""
     mt, action = pl.col("message_type"), pl.col("action")
     return (
-        pl.when(mt == "CALL")
+        pl.when(mt.is_in(REQUESTS))
         .then(action)
         .when(action.is_null())
         .then(mt)
@@ -38,7 +39,7 @@ def _payload() -> pl.Expr:
         ]
     )
     return (
-        pl.when(pl.col("message_type") == "CALLERROR")
+        pl.when(pl.col("message_type").is_in(ERRORS))
         .then(error)
         .otherwise(pl.col("payload").fill_null("{}"))
     )
