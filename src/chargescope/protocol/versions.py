@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from chargescope.model.schema import CALLRESULTERROR, SEND
 from chargescope.protocol.actions import ONLY_V2, ONLY_V16, ONLY_V21
 
 V16 = "1.6"
@@ -20,7 +21,7 @@ _V2_KEYS = r'"(?:chargingStation|connectorStatus|idToken|evseId|eventType)"'
 #: MeterValues, the most frequent, is read only for chargers the others leave undecided.
 _SHAPED = ["BootNotification", "StatusNotification", "Authorize"]
 #: Message types only OCPP 2.1 has (SEND, CALLRESULTERROR).
-_V21_TYPES = ["SEND", "CALLRESULTERROR"]
+_V21_TYPES = [SEND, CALLRESULTERROR]
 _SHAPED_LAST = "MeterValues"
 
 

@@ -6,6 +6,8 @@ from typing import BinaryIO
 
 import polars as pl
 
+from chargescope.model.schema import CALL, CALLERROR, CALLRESULTERROR, SEND
+
 
 def json_str(expr: pl.Expr) -> pl.Expr:
     """``expr`` as a JSON string literal (quotes included)."""
@@ -71,9 +73,9 @@ def frame_text() -> pl.Expr:
 
 
 #: Message types that carry an action of their own (a request; OCPP 2.1's SEND).
-REQUESTS = ["CALL", "SEND"]
+REQUESTS = [CALL, SEND]
 #: Message types that carry an error code and description.
-ERRORS = ["CALLERROR", "CALLRESULTERROR"]
+ERRORS = [CALLERROR, CALLRESULTERROR]
 
 
 def iso_ms(col: str = "ts") -> pl.Expr:
