@@ -150,3 +150,19 @@ def test_the_envelope_split_is_a_plain_projection() -> None:
     sql = _extract_sql([("frame", None)], ["$.frame"], Split("frame", True))
     assert "JOIN" not in _plan(sql, "lines", "text")
     assert "JOIN" in _plan("select frame in ('1', '2', '3', '4', '5') from raw", "raw", "frame")
+
+
+def test_a_callresulterror_is_a_finding_naming_the_rejected_answer() -> None:
+    from chargescope.analysis import analyze
+
+    got = ingest_sources([Source("cs21.csv", stream_csv(TRAFFIC))])
+    found = [f for f in analyze(got).findings if f.kind == "answer_rejected"]
+    assert len(found) == 1
+    f = found[0]
+    frames = got.frames
+    answer = frames.filter(pl.col("message_type") == "CALLRESULT")["frame_id"][1]
+    error = frames.filter(pl.col("message_type") == "CALLRESULTERROR")["frame_id"][0]
+    assert f.evidence == (answer, error)
+    assert f.detail["action"] == "GetVariables" and f.detail["from"] == "CSMS"
+    assert "The CSMS rejected the charger's answer to GetVariables" in f.explanation
+    assert not any(x.kind == "call_error" for x in analyze(got).findings)

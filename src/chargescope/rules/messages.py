@@ -1,11 +1,12 @@
-"""Message rules: CALLERRORs, unanswered and slow calls, refused commands, schema violations."""
+"""Message rules: CALLERRORs, rejected answers (OCPP 2.1), unanswered and slow calls, refused
+commands, schema violations."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from chargescope.model.schema import TO_CHARGER
+from chargescope.model.schema import CALLERROR, CALLRESULTERROR, TO_CHARGER
 from chargescope.rules.base import (
     ChargerContext,
     Finding,
@@ -27,6 +28,8 @@ def call_error(ctx: ChargerContext, config: RuleConfig) -> list[Finding]:
     """Every CALLERROR, from either side, with its error code and the call it answers."""
     out = []
     for e in ctx.events.errors:
+        if e.message_type != CALLERROR:
+            continue
         # the error travels opposite to its call: the answerer sent it
         answerer = "charger" if e.direction != TO_CHARGER else "CSMS"
         caller = "CSMS" if answerer == "charger" else "charger"
@@ -51,6 +54,43 @@ def call_error(ctx: ChargerContext, config: RuleConfig) -> list[Finding]:
                 f"{e.error_code}{': ' + e.error_description if e.error_description else ''} at "
                 f"{when(e.ts)}.",
                 _error_advice(e.error_code, answerer, action),
+            )
+        )
+    return out
+
+
+@rule("answer_rejected", "minor", "CALLRESULTERROR: an answer rejected (OCPP 2.1)")
+def answer_rejected(ctx: ChargerContext, config: RuleConfig) -> list[Finding]:
+    """Every CALLRESULTERROR (OCPP 2.1): the side that made a call could not accept the answer
+    it got, with the error code and the answer it rejects."""
+    out = []
+    for e in ctx.events.errors:
+        if e.message_type != CALLRESULTERROR:
+            continue
+        # it travels like the call: its sender made the call and rejects the answer
+        rejecter = "CSMS" if e.direction == TO_CHARGER else "charger"
+        answerer = "charger" if rejecter == "CSMS" else "CSMS"
+        action = e.action or "a call"
+        detail = f"{e.error_code}{': ' + e.error_description if e.error_description else ''}"
+        out.append(
+            Finding(
+                "answer_rejected",
+                "minor",
+                ctx.charger_id,
+                e.connector_id,
+                e.ts,
+                e.ts,
+                tuple(f for f in (e.peer_id, e.frame_id) if f is not None),
+                {
+                    "error_code": e.error_code,
+                    "error_description": e.error_description,
+                    "action": e.action,
+                    "from": rejecter,
+                },
+                f"The {rejecter} rejected the {answerer}'s answer to {action} with "
+                f"CALLRESULTERROR {detail} at {when(e.ts)}.",
+                f"Compare the {answerer}'s {action} answer with the OCPP 2.1 schema and fix its "
+                f"sender; the {rejecter} acted as if the call had failed.",
             )
         )
     return out

@@ -20,7 +20,15 @@ import polars as pl
 import pyarrow as pa
 
 from chargescope.duck import cursor, to_duckdb
-from chargescope.model.schema import CALL, CALLERROR, CALLRESULT, FRAME_SCHEMA, TO_CHARGER, TO_CSMS
+from chargescope.model.schema import (
+    CALL,
+    CALLERROR,
+    CALLRESULT,
+    CALLRESULTERROR,
+    FRAME_SCHEMA,
+    TO_CHARGER,
+    TO_CSMS,
+)
 from chargescope.protocol import v16, v201
 
 T = TypeVar("T")
@@ -180,7 +188,9 @@ class Extract:
     commands: pl.DataFrame  # CSMS calls with their answers
     progress: pl.DataFrame  # firmware / diagnostics status notifications
     problems: pl.DataFrame  # 2.0.1 NotifyEvent reports of a Problem (raised or cleared)
-    errors: pl.DataFrame  # CALLERROR frames with the call they answer
+    errors: (
+        pl.DataFrame
+    )  # CALLERROR frames with the call they answer; CALLRESULTERROR with the answer
     unanswered: pl.DataFrame  # calls without an answer
     slow: pl.DataFrame  # calls answered later than the slow threshold
     invalid: pl.DataFrame  # schema violations per charger, action and message type
@@ -460,6 +470,47 @@ def _stats(
     return stats, actions
 
 
+def _rejected_answers(f: pl.DataFrame, errs: pl.DataFrame) -> pl.DataFrame:
+    """``errs`` with each CALLRESULTERROR (OCPP 2.1) given the CALLRESULT it rejects: the last
+    answer before it with its message id on its charger, sent the other way (``peer_id``), and
+    that answer's action."""
+    late = errs["message_type"] == CALLRESULTERROR
+    if not late.any():
+        return errs
+    results = f.filter(pl.col("message_type") == CALLRESULT).select(
+        "charger_id",
+        "unique_id",
+        "ts",
+        pl.col("frame_id").alias("r_frame"),
+        pl.col("action").alias("r_action"),
+        pl.col("direction").alias("r_dir"),
+    )
+    found = (
+        errs.filter(late)
+        .sort("ts")
+        .join_asof(
+            results.sort("ts"),
+            on="ts",
+            by=["charger_id", "unique_id"],
+            strategy="backward",
+            check_sortedness=False,  # both sorted by time just above
+        )
+        .with_columns(
+            ok=pl.col("r_dir").ne_missing(pl.col("direction")) & pl.col("r_frame").is_not_null()
+        )
+        .select(
+            "frame_id",
+            pl.when("ok").then("r_frame").alias("r_frame"),
+            pl.when("ok").then("r_action").alias("r_action"),
+        )
+    )
+    out = errs.join(found, on="frame_id", how="left", maintain_order="left")
+    return out.with_columns(
+        pl.coalesce("peer_id", "r_frame").alias("peer_id"),
+        pl.coalesce("action", "r_action").alias("action"),
+    ).drop("r_frame", "r_action")
+
+
 def extract(
     frames: pl.DataFrame | pa.Table,
     connections: pl.DataFrame | None = None,
@@ -494,7 +545,7 @@ def extract(
         & ((act.is_in(list(ANSWERED)) & (direction == TO_CHARGER)) | (direction == TO_CSMS))
     )
     odd = (
-        (mt == CALLERROR)
+        mt.is_in([CALLERROR, CALLRESULTERROR])
         | (is_call & pl.col("peer_id").is_null())
         | (is_call & (pl.col("latency_ms") > slow_ms))
         | pl.col("valid").eq(False)
@@ -511,16 +562,21 @@ def extract(
             how="diagonal_relaxed",
         )
     sent = _sent_pass(f)
-    errs = sparse.filter(mt == CALLERROR).select(
-        "frame_id",
-        "ts",
-        "charger_id",
-        "direction",
-        "action",
-        "connector_id",
-        "peer_id",
-        "error_code",
-        "error_description",
+    errs = _rejected_answers(
+        f,
+        sparse.filter(mt.is_in([CALLERROR, CALLRESULTERROR])).select(
+            "frame_id",
+            "ts",
+            "charger_id",
+            "direction",
+            "message_type",
+            "unique_id",
+            "action",
+            "connector_id",
+            "peer_id",
+            "error_code",
+            "error_description",
+        ),
     )
     unanswered = sparse.filter(is_call & pl.col("peer_id").is_null()).select(
         "frame_id", "ts", "charger_id", "direction", "action", "connector_id"
