@@ -188,9 +188,8 @@ class Extract:
     commands: pl.DataFrame  # CSMS calls with their answers
     progress: pl.DataFrame  # firmware / diagnostics status notifications
     problems: pl.DataFrame  # 2.0.1 NotifyEvent reports of a Problem (raised or cleared)
-    errors: (
-        pl.DataFrame
-    )  # CALLERROR frames with the call they answer; CALLRESULTERROR with the answer
+    # CALLERROR frames with the call they answer; CALLRESULTERROR ones with the answer
+    errors: pl.DataFrame
     unanswered: pl.DataFrame  # calls without an answer
     slow: pl.DataFrame  # calls answered later than the slow threshold
     invalid: pl.DataFrame  # schema violations per charger, action and message type

@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 import polars as pl
 
-from chargescope.model.schema import CALL, CALLERROR, CALLRESULTERROR, SEND
+from chargescope.model.schema import CALL, CALLERROR, CALLRESULT, CALLRESULTERROR, SEND
 
 
 def json_str(expr: pl.Expr) -> pl.Expr:
@@ -25,50 +25,31 @@ def frame_text() -> pl.Expr:
     """The OCPP-J array text of each normalized row."""
     uid = json_str(pl.col("unique_id").fill_null(""))
     payload = pl.col("payload").fill_null("{}")
-    call = pl.concat_str(
-        [
-            pl.lit("[2,"),
-            uid,
-            pl.lit(","),
-            json_str(pl.col("action")),
-            pl.lit(","),
-            payload,
-            pl.lit("]"),
-        ]
-    )
-    result = pl.concat_str([pl.lit("[3,"), uid, pl.lit(","), payload, pl.lit("]")])
-    error_tail = [
-        uid,
-        pl.lit(","),
+
+    def frame(number: int, *rest: pl.Expr) -> pl.Expr:
+        return pl.concat_str([pl.lit(f"[{number},"), uid, *rest, pl.lit("]")])
+
+    comma = pl.lit(",")
+    request = (comma, json_str(pl.col("action")), comma, payload)
+    error = (
+        comma,
         json_str(pl.col("error_code").fill_null("GenericError")),
-        pl.lit(","),
+        comma,
         json_str(pl.col("error_description").fill_null("")),
-        pl.lit(","),
+        comma,
         payload,
-        pl.lit("]"),
-    ]
-    send = pl.concat_str(
-        [
-            pl.lit("[6,"),
-            uid,
-            pl.lit(","),
-            json_str(pl.col("action")),
-            pl.lit(","),
-            payload,
-            pl.lit("]"),
-        ]
     )
     mt = pl.col("message_type")
     return (
-        pl.when(mt == "CALL")
-        .then(call)
-        .when(mt == "CALLRESULT")
-        .then(result)
-        .when(mt == "SEND")
-        .then(send)
-        .when(mt == "CALLRESULTERROR")
-        .then(pl.concat_str([pl.lit("[5,"), *error_tail]))
-        .otherwise(pl.concat_str([pl.lit("[4,"), *error_tail]))
+        pl.when(mt == CALL)
+        .then(frame(2, *request))
+        .when(mt == CALLRESULT)
+        .then(frame(3, comma, payload))
+        .when(mt == SEND)
+        .then(frame(6, *request))
+        .when(mt == CALLRESULTERROR)
+        .then(frame(5, *error))
+        .otherwise(frame(4, *error))
     )
 
 

@@ -6,6 +6,7 @@ from typing import BinaryIO
 
 import polars as pl
 
+from chargescope.model.schema import ANSWERS
 from chargescope.writers import register
 from chargescope.writers.common import iso_ms, json_str
 
@@ -22,7 +23,7 @@ def exchanges(frames: pl.DataFrame) -> pl.DataFrame:
     this layout and are left out.
     """
     calls = frames.filter(pl.col("message_type") == "CALL")
-    answers = frames.filter(pl.col("message_type").is_in(["CALLRESULT", "CALLERROR"])).select(
+    answers = frames.filter(pl.col("message_type").is_in(ANSWERS)).select(
         pl.col("frame_id").alias("peer_id"),
         pl.col("message_type").alias("answer_type"),
         pl.col("payload").alias("answer_payload"),
