@@ -415,21 +415,27 @@ PORTAL_TEXT = (
         ("utf-8-sig", None),
         ("cp1252", "not UTF-8: read as Windows-1252"),
         ("utf-16", "read as UTF-16 (byte-order mark)"),
-        ("utf-16-be", None),  # no byte-order mark: not told from UTF-8 here
+        ("utf-16-be", "read as UTF-16 (byte-order mark)"),
+        ("utf-16-le", "read as UTF-16 (little-endian, no byte-order mark)"),
+        ("utf-16-be-nobom", "read as UTF-16 (big-endian, no byte-order mark)"),
     ],
 )
 def test_files_from_windows_tools_are_read_in_their_encoding(
     tmp_path: Path, encoding: str, note: str | None
 ) -> None:
-    data = PORTAL_TEXT.encode(encoding)
+    data = PORTAL_TEXT.encode(encoding.removesuffix("-nobom"))
     if encoding == "utf-16-be":
         data = b"\xfe\xff" + data
-        note = "read as UTF-16 (byte-order mark)"
     (tmp_path / "export.csv").write_bytes(data)
     got = ingest([str(tmp_path / "export.csv")])
     assert got.frames["charger_id"].to_list() == ["Zürich-01"] * 2
     notes = got.files[0].notes
     assert (notes[0] == note) if note else not any("read as" in n and "UTF" in n for n in notes)
+
+
+def test_binary_with_zero_bytes_is_not_taken_for_utf16() -> None:
+    data = bytes(range(256)) * 64
+    assert "UTF-16" not in (_as_utf8("f.bin", data).note or "")
 
 
 def test_utf8_with_a_few_bad_bytes_stays_utf8() -> None:

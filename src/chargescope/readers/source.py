@@ -44,15 +44,38 @@ _UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _SNIFF_BYTES = 64 * 1024
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``head`` looks like UTF-16 text without a
+    byte-order mark (a log's text is mostly ASCII, so one byte of every pair is zero, and
+    the other almost never is); None otherwise."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even, odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if odd >= 0.9 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def _as_utf8(name: str, data: bytes) -> Source:
     """A source in UTF-8. Files written by Windows tools come in two other encodings: UTF-16
-    (with its byte-order mark; Excel's "Unicode text") and Windows-1252 (Excel's CSV in
-    western locales), taken to be that when the start of the file is not UTF-8 and holds no
-    UTF-8 sequence at all. Anything else is read as UTF-8, bad bytes replaced."""
+    (Excel's "Unicode text", PowerShell's redirections; known by its byte-order mark, or
+    without one by the zero byte in every pair of mostly-ASCII text) and Windows-1252
+    (Excel's CSV in western locales), taken to be that when the start of the file is not
+    UTF-8 and holds no UTF-8 sequence at all. Anything else is read as UTF-8, bad bytes
+    replaced."""
     if data.startswith(_UTF16_BOMS):
         text = data.decode("utf-16", errors="replace")
         return Source(name, text.encode("utf-8"), "read as UTF-16 (byte-order mark)")
     head = data[:_SNIFF_BYTES]
+    if b"\x00" in head and (wide := _utf16_without_bom(head)):
+        text = data.decode(wide, errors="replace")
+        how = "little" if wide.endswith("le") else "big"
+        return Source(
+            name, text.encode("utf-8"), f"read as UTF-16 ({how}-endian, no byte-order mark)"
+        )
     if head.isascii() or data.startswith(b"\xef\xbb\xbf"):
         return Source(name, data)
     try:
