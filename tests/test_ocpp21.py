@@ -7,11 +7,8 @@ import io
 import polars as pl
 import pytest
 
-from chargescope.duck import cursor, to_duckdb
 from chargescope.ingest import ingest_sources
-from chargescope.model.envelope import _SPLIT_SQL
 from chargescope.readers.base import Source
-from chargescope.readers.jsonshape import Split, _extract_sql
 from chargescope.writers import get_writer
 from tests.conftest import stream_csv
 
@@ -135,21 +132,6 @@ def test_the_sheet_writes_a_send_as_a_request_and_names_a_callresulterror() -> N
     assert again["message_type"].to_list()[2] == "CALL"
     error = again.row(5, named=True)
     assert (error["message_type"], error["error_code"]) == ("CALLRESULTERROR", "FormatViolation")
-
-
-def _plan(sql: str, table: str, column: str) -> str:
-    with cursor() as con:
-        con.register(table, to_duckdb(pl.DataFrame({column: ['[2,"1","A",{}]']})))
-        return "\n".join(row[1] for row in con.sql("explain " + sql).fetchall()).upper()
-
-
-def test_the_envelope_split_is_a_plain_projection() -> None:
-    # each result is matched to its input row by position, so the SQL must keep the rows'
-    # order: no join (DuckDB turns an ``in`` list of five or more values into one)
-    assert "JOIN" not in _plan(_SPLIT_SQL, "raw", "frame")
-    sql = _extract_sql([("frame", None)], ["$.frame"], Split("frame", True))
-    assert "JOIN" not in _plan(sql, "lines", "text")
-    assert "JOIN" in _plan("select frame in ('1', '2', '3', '4', '5') from raw", "raw", "frame")
 
 
 def test_a_callresulterror_is_a_finding_naming_the_rejected_answer() -> None:

@@ -686,15 +686,20 @@ def _duck_rows(
     return pl.DataFrame(out)
 
 
+def kinds_sql(paths: list[str | None]) -> str:
+    """The JSON type of table ``t``'s ``text`` and of each of ``paths`` in it, row for row."""
+    kinds = "".join(f", json_type(text, '{p}') as k{i}" for i, p in enumerate(paths))
+    return f"select json_type(text) as kind{kinds} from t"
+
+
 def _objects(texts: pl.Series, paths: list[str | None]) -> dict[str | None, pl.Series] | None:
     """For a few lines: whether each nested key holds an object (None when a line is not an
     object, or a nested key holds anything but an object or null)."""
     if not texts.len():
         return {p: pl.Series([], dtype=pl.Boolean) for p in paths}
-    kinds = "".join(f", json_type(text, '{p}') as k{i}" for i, p in enumerate(paths))
     with cursor() as con:
         con.register("t", to_duckdb(pl.DataFrame({"text": texts})))
-        got = con.sql(f"select json_type(text) as kind{kinds} from t").pl()
+        got = con.sql(kinds_sql(paths)).pl()
     if not (got["kind"] == "OBJECT").all():
         return None
     out: dict[str | None, pl.Series] = {}

@@ -167,13 +167,17 @@ def _utc_z(s: pl.Series) -> pl.Series:
     return pl.select(pl.when(usual).then(parsed).dt.replace_time_zone("UTC").alias("ts"))["ts"]
 
 
+def iso_sql(zoned_only: bool) -> str:
+    """The timestamp cast over table ``t``'s text column ``v``, row for row."""
+    cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
+    return f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
+
+
 def _duck_iso(s: pl.Series, zoned_only: bool) -> pl.Series:
     """:func:`_fast_iso` by DuckDB alone."""
     with cursor() as con:
         con.register("t", to_duckdb(pl.DataFrame({"v": s})))
-        cond = r"regexp_matches(v, '(Z|[+-]\d\d:?\d\d)$')" if zoned_only else "true"
-        sql = f"select case when {cond} then try_cast(v as TIMESTAMPTZ) end as ts from t"
-        got = pl.from_arrow(con.sql(sql).to_arrow_table())
+        got = pl.from_arrow(con.sql(iso_sql(zoned_only)).to_arrow_table())
     assert isinstance(got, pl.DataFrame)
     return got["ts"].dt.convert_time_zone("UTC").dt.cast_time_unit("ms").alias("ts")
 
