@@ -18,7 +18,9 @@ _ZIP = b"PK\x03\x04"
 
 
 def _decompress(name: str, data: bytes) -> Iterator[Source]:
-    """Unwrap gzip and zip content by magic bytes (never by file name), recursively."""
+    """Unwrap gzip and zip content by magic bytes (never by file name), recursively. A plain
+    file's bytes are not held here once handed on: a large file's memory goes as soon as its
+    reader is done with it, not when the next file is asked for."""
     if data.startswith(_GZIP):
         try:
             inner = gzip.decompress(data)
@@ -34,7 +36,9 @@ def _decompress(name: str, data: bytes) -> Iterator[Source]:
         except zipfile.BadZipFile as exc:
             raise InputError(f"{name}: broken zip archive ({exc})") from exc
     else:
-        yield _as_utf8(name, data)
+        handed = [_as_utf8(name, data)]
+        del data
+        yield handed.pop()
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -116,7 +120,7 @@ def read_sources(files: list[str]) -> Iterator[Source]:
             yield from _decompress("<stdin>", sys.stdin.buffer.read())
             continue
         try:
-            data = Path(f).read_bytes()
+            data = [Path(f).read_bytes()]
         except OSError as exc:
             raise InputError(f"{f}: cannot read ({exc.strerror})") from exc
-        yield from _decompress(f, data)
+        yield from _decompress(f, data.pop())
