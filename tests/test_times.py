@@ -113,3 +113,38 @@ def test_a_local_time_the_spring_change_skips_is_unreadable() -> None:
     got = parse_times(pl.Series(["2025-03-30 02:30:00", "2025-03-30 03:30:00"]), "Europe/Zurich")
     assert got.to_list()[0] is None
     assert _hm(got)[1] == "01:30"
+
+
+def test_a_line_in_the_skipped_hour_is_rejected_saying_so() -> None:
+    from chargescope.ingest import ingest_sources
+    from chargescope.readers.base import ReadOptions, Source
+
+    lines = [
+        f'2025-03-30 {t}.000 INFO (MainThread) [ocpp] CP-1: receive message [2,"{i}","Heartbeat",{{}}]'
+        for i, t in enumerate(["01:59:00", "02:30:00", "03:00:00"])
+    ]
+    got = ingest_sources(
+        [Source("cp.log", "\n".join(lines).encode())], options=ReadOptions(tz="Europe/Zurich")
+    )
+    assert got.frames.height == 2
+    (reject,) = got.rejects
+    assert reject.line == 2
+    assert reject.reason.startswith(
+        "local time 2025-03-30 02:30:00 does not exist in Europe/Zurich (clocks skip that hour"
+    )
+
+
+def test_only_a_zoneless_time_in_the_skipped_hour_is_named() -> None:
+    from chargescope.readers.times import skipped_local_times
+
+    texts = [
+        "30.03.2025 02:30:00;CP-1;Request In",  # day first, in the gap
+        "2025-03-30T02:30:00Z CP-1 in",  # it states its zone: it happened
+        "2025-03-30 03:30:00 CP-1",  # after the change
+        "2025-10-26 02:30:00 CP-1",  # in the autumn's repeated hour: it happened (twice)
+        "no time here",
+        "2025-02-30 02:30:00 CP-1",  # no such day
+    ]
+    got = skipped_local_times(texts, "Europe/Zurich")
+    assert got == [datetime(2025, 3, 30, 2, 30), None, None, None, None, None]
+    assert skipped_local_times(texts, "+02:00") == [None] * len(texts)

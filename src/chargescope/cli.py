@@ -136,6 +136,11 @@ def warn_skipped(paths: list[str]) -> None:
     )
 
 
+def _noun(n: int, word: str) -> str:
+    """``word`` for one, its plural for any other count."""
+    return word if n == 1 else word + "s"
+
+
 def print_ingest(summary: dict[str, Any]) -> None:
     """The readable ingest summary."""
     table = Table(title="Inputs", title_justify="left")
@@ -151,9 +156,10 @@ def print_ingest(summary: dict[str, Any]) -> None:
             out.print(f"  note ({f['path']}): {note}", highlight=False, markup=False)
     versions = ", ".join(f"{v}: {n}" for v, n in summary["versions"].items()) or "-"
     span = f"{summary['start']} .. {summary['end']}" if summary["frames"] else "no time range"
+    frames, chargers = summary["frames"], summary["chargers"]
     out.print(
-        f"[bold]{summary['frames']}[/] frames from [bold]{summary['chargers']}[/] chargers "
-        f"(OCPP {versions}), {span}",
+        f"[bold]{frames}[/] {_noun(frames, 'frame')} from [bold]{chargers}[/] "
+        f"{_noun(chargers, 'charger')} (OCPP {versions}), {span}",
         highlight=False,
     )
     out.print(
@@ -164,7 +170,8 @@ def print_ingest(summary: dict[str, Any]) -> None:
         highlight=False,
     )
     if summary["rejects"]:
-        out.print(f"[yellow]{summary['rejects']} lines could not be read[/]:")
+        n = summary["rejects"]
+        out.print(f"[yellow]{n} {_noun(n, 'line')} could not be read[/]:")
         for r in summary["reject_samples"]:
             out.print(
                 f"  {r['file']}:{r['line']}: {r['reason']}: {r['raw'][:120]}",

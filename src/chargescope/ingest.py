@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -38,6 +39,10 @@ from chargescope.readers.base import (
     conform,
 )
 from chargescope.readers.source import input_files, read_sources
+from chargescope.readers.times import skipped_local_times
+
+#: The reason a line whose time could not be read is rejected.
+UNTIMED = "no readable timestamp"
 
 _EVSE_ID = r'"evse"\s*:\s*\{[^{}]*?"id"\s*:\s*(\d+)'
 _EVSE_ID_FLAT = r'"evseId"\s*:\s*(\d+)'
@@ -275,7 +280,7 @@ def _required(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Set apart rows that lack a time, a charger or a direction (and drop the rows' raw text)."""
     checks = [
         ("message_type", "message type unknown (call or answer?)"),
-        ("ts", "no readable timestamp"),
+        ("ts", UNTIMED),
         ("charger_id", "no charger id"),
         ("direction", "direction unknown (not given, and not inferable from the action)"),
     ]
@@ -665,6 +670,8 @@ def ingest_sources(
         raise EmptyInputError(
             f"{', '.join(names) or 'the input'}: empty input, no log lines to read"
         )
+    if options.tz:
+        _explain_skipped_times(rejects, options.tz)
     table, dropped = build_table(parts)
     connections = (
         pl.concat(conns).sort(["charger_id", "ts"])
@@ -672,6 +679,21 @@ def ingest_sources(
         else pl.DataFrame(schema={**CONN_SCHEMA, "file": pl.String()})
     )
     return Ingest(finish(table, check_schemas), connections, files, rejects, dropped)
+
+
+def _explain_skipped_times(rejects: list[Reject], tz: str) -> None:
+    """Say so where a line's time was not read because it falls in the hour clocks skip in
+    spring in zone ``tz`` (such a time never happens there: the log is likely in another)."""
+    at = [i for i, r in enumerate(rejects) if "readable timestamp" in r.reason]
+    if not at:
+        return
+    for i, when in zip(at, skipped_local_times([rejects[i].raw for i in at], tz), strict=True):
+        if when is not None:
+            rejects[i] = dataclasses.replace(
+                rejects[i],
+                reason=f"local time {when:%Y-%m-%d %H:%M:%S} does not exist in {tz} (clocks "
+                "skip that hour in spring; the log may be in another zone than --tz)",
+            )
 
 
 def ingest(

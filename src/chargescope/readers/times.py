@@ -201,6 +201,38 @@ def _parse_epoch(s: pl.Series) -> pl.Series:
     return ms.cast(pl.Datetime("ms")).dt.replace_time_zone("UTC")
 
 
+#: A year-first or day-first local time anywhere in a line (a zone right after it is caught
+#: too, so that zoned times can be told apart).
+_LOCAL_IN_TEXT = re.compile(
+    r"(?:(\d{4})[-/](\d{1,2})[-/](\d{1,2})|(\d{1,2})[./](\d{1,2})[./](\d{4}))[T ]"
+    r"(\d{1,2}):(\d{2}):(\d{2})(?:[.,:]\d{1,9})?(\s*(?:Z|z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
+)
+
+
+def _first_local_time(text: str) -> datetime | None:
+    """The first timestamp in ``text`` when it states no zone (None otherwise)."""
+    m = _LOCAL_IN_TEXT.search(text)
+    if m is None or m.group(10):
+        return None
+    g = m.groups()
+    y, mo, d = (g[0], g[1], g[2]) if g[0] else (g[5], g[4], g[3])
+    try:
+        return datetime(int(y), int(mo), int(d), int(g[6]), int(g[7]), int(g[8]))
+    except ValueError:
+        return None
+
+
+def skipped_local_times(texts: list[str], tz: str) -> list[datetime | None]:
+    """For each text, its first (zone-less) timestamp when that local time never happens in
+    the zone named ``tz``: the hour clocks skip when they spring forward. None otherwise."""
+    if offset_minutes(tz) is not None:
+        return [None] * len(texts)
+    found = [_first_local_time(t) for t in texts]
+    naive = pl.Series([f for f in found], dtype=pl.Datetime("us"))
+    there = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    return [f if f is not None and t is None else None for f, t in zip(found, there, strict=True)]
+
+
 def parse_one(value: str, tz: str | None = None) -> datetime | None:
     """Parse a single timestamp (for banner lines and sparse fields)."""
     res = parse_times(pl.Series([value]), tz)[0]
