@@ -2,7 +2,10 @@
 
 import gzip
 import io
+import os
 import random
+import subprocess
+import sys
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -457,3 +460,20 @@ def test_any_bytes_come_out_as_utf8_or_untouched(data: bytes) -> None:
         assert source.data == data
     else:
         source.data.decode("utf-8")  # never raises
+
+
+def _allocator_setting(env: dict[str, str]) -> str:
+    code = "import os, chargescope, polars; print(os.environ.get('_RJEM_MALLOC_CONF', ''))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
+
+
+def test_importing_chargescope_first_tunes_polars_allocator_unless_the_user_did() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    assert "narenas:" in _allocator_setting(env) and "dirty_decay_ms:10000" in _allocator_setting(
+        env
+    )
+    mine = _allocator_setting({**env, "_RJEM_MALLOC_CONF": "narenas:3"})
+    assert "narenas:3" in mine and "dirty_decay_ms:10000" not in mine
