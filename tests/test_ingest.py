@@ -120,6 +120,28 @@ def test_gzip_zip_and_directories_merge_by_time(tmp_path: Path) -> None:
     ]
 
 
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("members", [{}, {"logs/": b""}], ids=["no members", "only a folder"])
+def test_a_zip_with_no_files_is_named_as_empty(tmp_path: Path, members: dict[str, bytes]) -> None:
+    (tmp_path / "x.zip").write_bytes(_zip(members))
+    with pytest.raises(EmptyInputError, match=r"x\.zip: empty input"):
+        ingest([str(tmp_path / "x.zip")])
+    (tmp_path / "y.csv").write_bytes(stream_csv(REFERENCE[:4]))
+    got = ingest([str(tmp_path)])
+    assert [(f.path.endswith("x.zip"), f.notes) for f in got.files][0] == (
+        True,
+        ["zip archive with no files in it"],
+    )
+    assert got.frames.height == 4
+
+
 def test_every_path_is_checked_before_any_file_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

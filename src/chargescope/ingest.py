@@ -494,8 +494,8 @@ PARALLEL_BELOW = 8 << 20
 #: together up to this many bytes.
 GROUP_BYTES = 8 << 20
 
-#: What a source gave: its rows and summary, why no layout fits it, or None (empty)
-_Got = tuple[ReadResult, FileSummary] | UnknownLayoutError | None
+#: What a source gave: its rows and summary, why no layout fits it, or (empty) its note
+_Got = tuple[ReadResult, FileSummary] | UnknownLayoutError | str
 _Job = Future[list[tuple[str, _Got]]]
 _Chosen = tuple[Source, Reader, str]
 
@@ -535,7 +535,7 @@ class _Reading:
         while len(self.window) > 2:
             yield from self.window.popleft().result()
 
-    def settled(self, name: str, got: UnknownLayoutError | None) -> None:
+    def settled(self, name: str, got: UnknownLayoutError | str) -> None:
         """Queue a source there is nothing to read in (empty, or no layout fits it)."""
         self._submit()
         done: _Job = Future()
@@ -554,6 +554,9 @@ class _Reading:
             self.window.append(self.pool.submit(_read_group, self.group, self.options))
             self.group, self.bytes = [], 0
 
+
+#: The note on an empty source.
+EMPTY = "empty file"
 
 #: The note on a source no layout fits.
 SKIPPED = (
@@ -593,7 +596,7 @@ def _read_each(
         reading = _Reading(pool, options)
         for source in sources:
             if _blank(source.data):
-                reading.settled(source.name, None)
+                reading.settled(source.name, source.note or EMPTY)
                 continue
             try:
                 reader, reason = choose_reader(source, layout, options)
@@ -641,8 +644,8 @@ def ingest_sources(
         if progress:
             progress(name, i, max(total, i + 1))
         names.append(name)
-        if got is None:
-            files.append(FileSummary(name, "-", "empty file", 0, 0, 0, 0, ["empty file"]))
+        if isinstance(got, str):
+            files.append(FileSummary(name, "-", got, 0, 0, 0, 0, [got]))
             continue
         if isinstance(got, UnknownLayoutError):
             unknown.append(got)

@@ -15,6 +15,8 @@ from chargescope.readers.base import Source
 
 _GZIP = b"\x1f\x8b"
 _ZIP = b"PK\x03\x04"
+#: A zip archive with no members at all is only its end record.
+_EMPTY_ZIP = b"PK\x05\x06"
 
 
 def _decompress(name: str, data: bytes) -> Iterator[Source]:
@@ -27,18 +29,25 @@ def _decompress(name: str, data: bytes) -> Iterator[Source]:
         except (OSError, EOFError) as exc:
             raise InputError(f"{name}: broken gzip data ({exc})") from exc
         yield from _decompress(name, inner)
-    elif data.startswith(_ZIP):
+    elif data.startswith((_ZIP, _EMPTY_ZIP)):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                for info in sorted(zf.infolist(), key=lambda i: i.filename):
-                    if not info.is_dir():
-                        yield from _decompress(f"{name}!{info.filename}", zf.read(info))
+                members = sorted((i for i in zf.infolist() if not i.is_dir()), key=_member_name)
+                if not members:  # named as an empty source, so that the summary lists it
+                    yield Source(name, b"", "zip archive with no files in it")
+                for info in members:
+                    yield from _decompress(f"{name}!{info.filename}", zf.read(info))
         except zipfile.BadZipFile as exc:
             raise InputError(f"{name}: broken zip archive ({exc})") from exc
     else:
         handed = [_as_utf8(name, data)]
         del data
         yield handed.pop()
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's path (members are read in its order)."""
+    return info.filename
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
