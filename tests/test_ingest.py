@@ -142,6 +142,12 @@ def test_a_zip_with_no_files_is_named_as_empty(tmp_path: Path, members: dict[str
     assert got.frames.height == 4
 
 
+def test_a_folder_with_no_files_is_named(tmp_path: Path) -> None:
+    (tmp_path / "logs" / ".hidden").mkdir(parents=True)
+    with pytest.raises(EmptyInputError, match="logs: no files in it to read"):
+        ingest([str(tmp_path / "logs")])
+
+
 def test_every_path_is_checked_before_any_file_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -709,6 +709,8 @@ def ingest(
 ) -> Ingest:
     """Read every path (files, directories, archives, ``-``) into one frame table."""
     files = input_files(paths)
+    if not files:
+        raise EmptyInputError(f"{', '.join(paths)}: no files in it to read")
     return ingest_sources(
         read_sources(files),
         layout=layout,
