@@ -53,6 +53,14 @@ def test_ingest_text_summary_and_explain(log: Path) -> None:
     assert f"{len(REFERENCE)} frames from 2 chargers" in res.stdout
 
 
+def test_explain_says_an_empty_file_is_empty(log: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty.log").write_bytes(b"\n \n")
+    res = runner.invoke(app, ["ingest", str(tmp_path / "empty.log"), str(log), "--explain"])
+    assert res.exit_code == 0
+    assert "empty.log: empty file\n" in res.stderr
+    assert "no known OCPP log layout" not in res.stderr
+
+
 def test_save_and_reload(log: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert runner.invoke(app, ["ingest", str(log), "--save", str(store), "-q"]).exit_code == 0

@@ -225,9 +225,14 @@ def ingest(
 def explain_detection(paths: list[str], options: ReadOptions) -> None:
     """Print each source's detection decision."""
     from chargescope.readers import detect
-    from chargescope.readers.source import input_files, read_sources
+    from chargescope.readers.source import input_files, is_blank, read_sources
 
     for source in read_sources(input_files(paths)):
+        if is_blank(source.data):
+            err.print(
+                f"{source.name}: {source.note or 'empty file'}", highlight=False, markup=False
+            )
+            continue
         try:
             det = detect(source, options)
             err.print(f"{source.name}: {det.explain()}", highlight=False, markup=False)

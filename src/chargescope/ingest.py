@@ -38,7 +38,7 @@ from chargescope.readers.base import (
     Source,
     conform,
 )
-from chargescope.readers.source import input_files, read_sources
+from chargescope.readers.source import input_files, is_blank, read_sources
 from chargescope.readers.times import skipped_local_times
 
 #: The reason a line whose time could not be read is rejected.
@@ -114,11 +114,6 @@ def _iso(ts: Any) -> str | None:
     if ts is None:
         return None
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
-
-
-def _blank(data: bytes) -> bool:
-    """True for empty or whitespace-only content (stops at the first other byte)."""
-    return not data or data.isspace() or data == b"\xef\xbb\xbf"
 
 
 Progress = Callable[[str, int, int], None]
@@ -595,7 +590,7 @@ def _read_each(
         pool.submit(_warm_up)  # while the first file is read from disk
         reading = _Reading(pool, options)
         for source in sources:
-            if _blank(source.data):
+            if is_blank(source.data):
                 reading.settled(source.name, source.note or EMPTY)
                 continue
             try:

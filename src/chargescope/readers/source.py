@@ -19,6 +19,11 @@ _ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
 
 
+def is_blank(data: bytes) -> bool:
+    """True for empty or whitespace-only content (stops at the first other byte)."""
+    return not data or data.isspace() or data == b"\xef\xbb\xbf"
+
+
 def _decompress(name: str, data: bytes) -> Iterator[Source]:
     """Unwrap gzip and zip content by magic bytes (never by file name), recursively. A plain
     file's bytes are not held here once handed on: a large file's memory goes as soon as its
