@@ -97,10 +97,27 @@ def detect(source: Source, options: ReadOptions | None = None) -> Detection:
             answers.append((name, NoMatch(f"sniff failed: {exc}")))
     matches = [(n, a) for n, a in answers if isinstance(a, Match)]
     if not matches:
+        told = _columns_by_content(head, answers)
+        if told is not None:
+            return told
         reasons = [(n, a.reason) for n, a in answers if isinstance(a, NoMatch)]
         raise UnknownLayoutError(source.name, reasons)
     best_name, best = max(matches, key=lambda na: na[1].confidence)  # first wins ties
     return Detection(REGISTRY[best_name], best, answers)
+
+
+def _columns_by_content(head: str, answers: list[tuple[str, Match | NoMatch]]) -> Detection | None:
+    """For a CSV no layout claims: the custom layout with its columns told by their content
+    (None unless a frame and a time column are told apart)."""
+    from chargescope.readers.guess import GuessedReader, guess_columns  # noqa: PLC0415
+
+    guess = guess_columns(head, truncated=len(head) >= HEAD_CHARS)
+    if guess is None:
+        return None
+    reader = GuessedReader(guess)
+    match = reader.match()
+    told = [(n, match if n == "custom" else a) for n, a in answers]
+    return Detection(reader, match, told)
 
 
 def get_reader(name: str) -> Reader:
