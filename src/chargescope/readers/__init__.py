@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from chargescope.errors import ConfigError, UnknownLayoutError
 from chargescope.readers.base import Match, NoMatch, Reader, ReadOptions, ReadResult, Source
 
+#: Why the custom layout says no to a head (it reads by a mapping, given or told by content).
+CUSTOM_NO = "only with --columns, or a CSV whose frame and time columns stand out by content"
+
 #: How many characters of a source detection looks at.
 HEAD_CHARS = 64 * 1024
 
@@ -89,7 +92,7 @@ def detect(source: Source, options: ReadOptions | None = None) -> Detection:
     answers: list[tuple[str, Match | NoMatch]] = []
     for name, reader in REGISTRY.items():
         if name == "custom":
-            answers.append((name, NoMatch("only with --columns")))
+            answers.append((name, NoMatch(CUSTOM_NO)))
             continue
         try:
             answers.append((name, reader.sniff(head)))

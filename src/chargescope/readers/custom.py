@@ -20,7 +20,7 @@ import polars as pl
 
 from chargescope import columnar
 from chargescope.errors import ConfigError
-from chargescope.readers import register
+from chargescope.readers import CUSTOM_NO, register
 from chargescope.readers.base import (
     NoMatch,
     ReadOptions,
@@ -702,7 +702,7 @@ class CustomReader:
 
     def sniff(self, head: str) -> Sniff:
         """Never by content: chosen only when --columns is given."""
-        return NoMatch("only with --columns")
+        return NoMatch(CUSTOM_NO)
 
     def read(self, source: Source, options: ReadOptions) -> ReadResult:
         """Find the header holding every mapped column, then read it through the mapping."""
