@@ -56,7 +56,7 @@ class Guess:
 
 def _table(head: str, truncated: bool) -> tuple[list[str], list[list[str]]] | None:
     """The header names and the first rows of a delimited head (None when it is not one)."""
-    lines = [ln for ln in head_lines(head)]
+    lines = list(head_lines(head))
     start = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if start is None:
         return None

@@ -37,7 +37,9 @@ def _decompress(name: str, data: bytes) -> Iterator[Source]:
     elif data.startswith((_ZIP, _EMPTY_ZIP)):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                members = sorted((i for i in zf.infolist() if not i.is_dir()), key=_member_name)
+                members = sorted(
+                    (i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename
+                )
                 if not members:  # named as an empty source, so that the summary lists it
                     yield Source(name, b"", "zip archive with no files in it")
                 for info in members:
@@ -48,11 +50,6 @@ def _decompress(name: str, data: bytes) -> Iterator[Source]:
         handed = [_as_utf8(name, data)]
         del data
         yield handed.pop()
-
-
-def _member_name(info: zipfile.ZipInfo) -> str:
-    """A zip member's path (members are read in its order)."""
-    return info.filename
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")

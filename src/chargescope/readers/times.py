@@ -228,7 +228,7 @@ def skipped_local_times(texts: list[str], tz: str) -> list[datetime | None]:
     if offset_minutes(tz) is not None:
         return [None] * len(texts)
     found = [_first_local_time(t) for t in texts]
-    naive = pl.Series([f for f in found], dtype=pl.Datetime("us"))
+    naive = pl.Series(found, dtype=pl.Datetime("us"))
     there = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
     return [f if f is not None and t is None else None for f, t in zip(found, there, strict=True)]
 
