@@ -68,3 +68,13 @@ def test_a_table_whose_columns_are_not_told_apart_stays_unknown(text: str) -> No
 def test_any_text_gives_a_guess_or_none(text: str) -> None:
     guess_columns(text, truncated=False)
     guess_columns(text, truncated=True)
+
+
+def test_a_frame_printed_over_several_lines_in_its_cell_is_still_a_frame() -> None:
+    text = (
+        "When,Frame\n"
+        '2025-03-03T08:00:00Z,"[2,\n ""1"",\n ""Heartbeat"",\n {}\n]"\n'
+        '2025-03-03T08:00:01Z,"[3,\n ""1"",\n {""currentTime"": ""x""}\n]"\n'
+    )
+    guess = guess_columns(text, truncated=False)
+    assert guess is not None and guess.columns == {"time": "When", "frame": "Frame"}

@@ -33,13 +33,14 @@ SAMPLE_ROWS = 200
 #: The share of a column's filled cells that must fit its role.
 SURE = 0.9
 
-_FRAME = re.compile(r"^\[\s*[2-6]\s*,.*\]$", re.S)
+#: An OCPP-J array (a pretty-printed one may span lines in its quoted cell).
+_FRAME = r"(?s)^\[\s*[2-6]\s*,.*\]$"
 #: Header names a charger column goes by.
 _CHARGER_NAME = re.compile(
     r"(?i)charg|station|\bcp\b|cp[_ -]?id|point|box|device|identity|ladepunkt|ladestation|borne"
 )
 #: A charger id: short, no brackets or quotes (spaces inside are common: "Garage 1").
-_ID = re.compile(r"^[^\[\]{}\"]{1,64}$")
+_ID = r"^[^\[\]{}\"]{1,64}$"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _table(head: str, truncated: bool) -> tuple[list[str], list[list[str]]] | No
 
 def _share(cells: pl.Series, fits: pl.Series) -> float:
     """The share of filled ``cells`` for which ``fits`` holds."""
-    filled = cells.str.strip_chars().str.len_chars() > 0
+    filled = cells.str.len_chars() > 0  # cells come trimmed
     n = int(filled.sum())
     return int((fits & filled).sum()) / n if n else 0.0
 
@@ -104,7 +105,7 @@ def guess_columns(head: str, truncated: bool) -> Guess | None:
     cols = {
         n: pl.Series([r[i].strip() for r in rows], dtype=pl.String) for i, n in enumerate(names)
     }
-    frame = _only({n: _share(c, c.str.contains(_FRAME.pattern)) for n, c in cols.items()})
+    frame = _only({n: _share(c, c.str.contains(_FRAME)) for n, c in cols.items()})
     if frame is None:
         return None
     rest = {n: c for n, c in cols.items() if n != frame}
@@ -118,11 +119,7 @@ def guess_columns(head: str, truncated: bool) -> Guess | None:
     if direction is not None:
         found["direction"] = direction
         rest.pop(direction)
-    ids = {
-        n: _share(c, c.str.contains(_ID.pattern))
-        for n, c in rest.items()
-        if _CHARGER_NAME.search(n)
-    }
+    ids = {n: _share(c, c.str.contains(_ID)) for n, c in rest.items() if _CHARGER_NAME.search(n)}
     charger = _only(ids)
     if charger is not None:
         found["charger"] = charger
