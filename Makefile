@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test check lint bench install examples
 
-$(BIN)/chargescope: pyproject.toml
+$(BIN)/chargescope: pyproject.toml setup.py src/chargescope/model/_envelope.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
@@ -16,13 +16,13 @@ demo: install
 	$(BIN)/chargescope analyze examples/
 
 test: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks setup.py
 	$(BIN)/mypy src
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks setup.py
+	$(BIN)/ruff format --check src tests benchmarks setup.py
 	$(BIN)/mypy src
 
 bench: install

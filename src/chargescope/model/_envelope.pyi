@@ -1,0 +1,21 @@
+"""The envelope split in C (see _envelope.c)."""
+
+from collections.abc import Sequence
+
+#: Anything with the buffer protocol (bytes-like; writable where it is written to)
+Buffer = object
+
+def split(
+    views: Buffer,
+    validity: Buffer | None,
+    offset: int,
+    data: Sequence[Buffer],
+    start: int,
+    stop: int,
+    types: Buffer,
+    out_views: Buffer,
+    out_valid: Buffer,
+    copy: Buffer,
+    copy_buffer: int,
+) -> tuple[int, int]:
+    """Split frames ``start``..``stop``: (how many it left to SQL, bytes copied)."""

@@ -1,0 +1,242 @@
+"""The compiled envelope split gives what the SQL split gives, frame for frame."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chargescope.model import envelope
+from chargescope.model.envelope import _SPLIT_SQL, _compiled_split, _run, split_envelopes
+
+
+@pytest.fixture(autouse=True)
+def _compiled_split_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the frames below are mostly ones it leaves: it must still take the others
+    monkeypatch.setattr(envelope, "SQL_SHARE", 1.0)
+
+
+def _sql(frames: pl.Series) -> pl.DataFrame:
+    return _run(_SPLIT_SQL, frames.to_frame("frame"))
+
+
+def _same(frames: list[str | None] | pl.Series) -> pl.DataFrame:
+    series = frames if isinstance(frames, pl.Series) else pl.Series("frame", frames, pl.String)
+    got = split_envelopes(series)
+    want = _sql(series)
+    assert got.schema == want.schema
+    for i, (a, b) in enumerate(zip(got.iter_rows(), want.iter_rows(), strict=True)):
+        assert a == b, f"frame {series[i]!r}"
+    return got
+
+
+def test_the_compiled_split_is_built() -> None:
+    assert envelope.COMPILED, "the envelope split in C was not compiled at install"
+
+
+# ------------------------------------------------------------------ JSON text with any blanks
+
+_BLANKS = ["", "", "", " ", "  ", "\n", "\t", "\r\n", " \n  "]
+_NUMBERS = [
+    "0",
+    "-1",
+    "42",
+    "1.5",
+    "-0.25",
+    "230.0",
+    "1.50",
+    "2.30",
+    "1e5",
+    "1E-3",
+    "2.5e+3",
+    "-0",
+    "-0.0",
+    "0.0",
+    "0.000001",
+    "0.0000012",
+    "0.0000001",
+    "123456789012345.6",
+    "1234567890123456.7",
+    "123456789012345.0",
+    "1234567890123456.0",
+    "12345678901234567890",
+    "99999999999999999999999999",
+    "0.1234567890123456",
+    "100000000000000000000.0",
+    "12345678901234567890.0",
+    "9007199254740993.0",
+    "99999999999999999.0",
+]
+_ESCAPED = ['"a\\"b"', '"a\\\\b"', '"a\\/b"', '"\\u00e9"', '"\\n\\t\\r\\b\\f"', '"\\u001f"']
+
+
+def _text(value: object, blank: random.Random) -> str:
+    """``value`` as JSON with random blanks between tokens (numbers and strings given raw)."""
+
+    def gap() -> str:
+        return blank.choice(_BLANKS)
+
+    if isinstance(value, dict):
+        items = [
+            f"{gap()}{_text(k, blank)}{gap()}:{gap()}{_text(v, blank)}" for k, v in value.items()
+        ]
+        return "{" + ",".join(items) + gap() + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(gap() + _text(v, blank) for v in value) + gap() + "]"
+    if isinstance(value, Raw):
+        return value.text
+    return json.dumps(value, ensure_ascii=blank.random() < 0.15)
+
+
+class Raw:
+    """JSON text written as it is."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+#: Mostly plain ASCII (text with other characters is written with \u escapes at times,
+#: which the compiled split leaves to SQL)
+_ascii = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=20)
+_words = st.one_of(_ascii, _ascii, _ascii, st.text(max_size=20))
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.sampled_from(_NUMBERS).map(Raw),
+    st.builds(lambda i, f: Raw(f"{i}.{f}"), st.integers(0, 10**16), st.integers(0, 10**9)),
+    _words,
+    st.sampled_from(_ESCAPED).map(Raw),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(_words, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_objects = st.dictionaries(_words, _values, max_size=5)
+#: ids and actions: mostly names, as in real frames
+_ident = st.from_regex(r"[A-Za-z0-9_.:-]{0,40}", fullmatch=True)
+_names = st.one_of(_ident, _ident, _ident, _words)
+_ids = st.one_of(_names, st.sampled_from(["1", "", "a\\b", "é"]), st.integers(0, 99))
+_frames = st.one_of(
+    st.tuples(st.just(2), _ids, _names, _objects),
+    st.tuples(st.just(3), _ids, st.one_of(_objects, st.lists(_values, max_size=3))),
+    st.tuples(st.sampled_from([4, 5]), _ids, _names, _words),
+    st.tuples(st.sampled_from([4, 5]), _ids, _names, _words, _values),
+    st.tuples(st.just(6), _ids, _names, _objects),
+    st.lists(_values, max_size=6).map(tuple),  # anything else in an array
+)
+
+
+#: Ways to spoil a frame's text
+_SPOILS = [
+    lambda t: t[: len(t) // 2],
+    lambda t: t + " x",
+    lambda t: t.replace("[", "[2.0,", 1),
+    lambda t: t[:-1] + ',"extra"]',
+    lambda t: t[:-1] + ",]",
+    lambda t: " " + t + "\n",
+]
+
+
+def _broken(text: str, how: int) -> str:
+    """``text`` spoilt one way or another (below 1: left as it is)."""
+    return text if how < 1 else _SPOILS[how - 1](text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_frames, st.randoms(), st.integers(-12, 7)), min_size=1, max_size=12))
+def test_the_compiled_split_matches_the_sql_split(drawn: list) -> None:
+    texts = [
+        None if how == 7 else _broken(_text(list(frame), blank), how) for frame, blank, how in drawn
+    ]
+    _same(texts)
+
+
+_digits = st.from_regex(r"[0-9]{1,22}", fullmatch=True)
+_number_texts = st.one_of(
+    st.sampled_from(_NUMBERS),
+    st.builds(
+        lambda sign, whole, frac, exp: f"{sign}{whole.lstrip('0') or '0'}{frac}{exp}",
+        st.sampled_from(["", "-"]),
+        _digits,
+        st.one_of(st.just(""), _digits.map(lambda d: "." + d)),
+        st.sampled_from(["", "", "", "e5", "E-2", "e+0"]),
+    ),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_number_texts, min_size=1, max_size=20))
+def test_numbers_are_taken_only_where_sql_writes_them_back_unchanged(numbers: list[str]) -> None:
+    _same([f'[2,"1","MeterValues",{{"v":{n}}}]' for n in numbers])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.booleans()), min_size=1, max_size=20))
+def test_strings_are_taken_only_where_sql_writes_them_back_unchanged(texts: list) -> None:
+    frames = [json.dumps([2, "1", "DataTransfer", {t: t}], ensure_ascii=a) for t, a in texts]
+    frames += [json.dumps([2, t, t, {}], ensure_ascii=a) for t, a in texts]  # id, action
+    _same(frames)
+
+
+# ------------------------------------------------------------------ cases written out
+
+
+def test_compact_frames_are_taken_whole_and_need_no_sql() -> None:
+    frames = pl.Series(
+        [
+            '[2,"1","Heartbeat",{}]',
+            '[3,"1",{}]',  # short enough to be held in its view
+            '[3,"19b5c1d0-8b4e-4ad3-a3b1-0123456789ab",{"currentTime":"2025-03-03T08:00:00Z"}]',
+            '[4,"7","NotImplemented","Unknown action",{"detail":1}]',
+            '[4,"7","InternalError","no details"]',
+            '[6,"8","NotifyPeriodicEventStream",{"data":[1,2.5,true,null]}]',
+        ]
+    )
+    got, left = _compiled_split(frames)
+    assert left.len() == 0
+    assert got["payload"].to_list()[:2] == ["{}", "{}"]
+    assert got["error_description"][4] == "no details"
+    _same(frames)
+
+
+def test_escapes_are_taken_where_sql_keeps_them() -> None:
+    got = _same([f'[2,"1","DataTransfer",{{"data":{e}}}]' for e in _ESCAPED])
+    assert got["payload"][0] == '{"data":"a\\"b"}'  # kept
+    assert got["payload"][2] == '{"data":"a/b"}'  # SQL writes \/ as /
+
+
+def test_blanks_are_dropped_from_a_payload_as_the_sql_split_does() -> None:
+    got = _same(['[ 2 , "1" , "Authorize" , { "idTag" : "A B" , "x" : [ 1 , { } ] } ]'])
+    assert got["payload"][0] == '{"idTag":"A B","x":[1,{}]}'
+
+
+def test_frames_it_leaves_are_split_by_sql_with_the_reason() -> None:
+    frames = ['[2,"1","Heartbeat",{"v":1.50}]', '[2,"1","Heartbeat",{"v":1e3}]', "not json"]
+    got = _same(frames)
+    assert got["payload"].to_list()[:2] == ['{"v":1.5}', '{"v":1000.0}']
+    assert got["reason"][2] == "not valid JSON"
+
+
+def test_a_slice_with_nulls_and_several_text_buffers() -> None:
+    # Polars keeps each appended chunk's bytes in a buffer of its own
+    parts = [
+        pl.Series([f'[2,"{i}-{"x" * 20}","DataTransfer",{{"data":"{"y" * i}"}}]', None])
+        for i in range(40)
+    ]
+    frames = pl.concat(parts, rechunk=False).rechunk()
+    _same(frames.slice(3, 70))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 17])
+def test_every_length_splits_across_the_two_threads(n: int) -> None:
+    frames = [f'[2,"{i}","Heartbeat",{{}}]' for i in range(n)]
+    got = _same(frames)
+    assert got["unique_id"].to_list() == [str(i) for i in range(n)]
