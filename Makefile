@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test check lint bench install examples
 
-$(BIN)/chargescope: pyproject.toml setup.py src/chargescope/model/_envelope.c
+$(BIN)/chargescope: pyproject.toml setup.py src/chargescope/readers/_envelope.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

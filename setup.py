@@ -8,8 +8,8 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension(
-            "chargescope.model._envelope",
-            sources=["src/chargescope/model/_envelope.c"],
+            "chargescope.readers._envelope",
+            sources=["src/chargescope/readers/_envelope.c"],
             extra_compile_args=["-O2"],
             optional=True,
         )

@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chargescope.model import envelope
-from chargescope.model.envelope import _SPLIT_SQL, _compiled_split, _run, split_envelopes
+from chargescope.model.envelope import _SPLIT_SQL, _run, split_envelopes
+from chargescope.readers import jsonshape, ocppj
+from chargescope.readers.base import Source
+from chargescope.readers.ocppj import compiled_split
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +38,7 @@ def _same(frames: list[str | None] | pl.Series) -> pl.DataFrame:
 
 
 def test_the_compiled_split_is_built() -> None:
-    assert envelope.COMPILED, "the envelope split in C was not compiled at install"
+    assert ocppj.COMPILED, "the envelope split in C was not compiled at install"
 
 
 # ------------------------------------------------------------------ JSON text with any blanks
@@ -200,7 +203,7 @@ def test_compact_frames_are_taken_whole_and_need_no_sql() -> None:
             '[6,"8","NotifyPeriodicEventStream",{"data":[1,2.5,true,null]}]',
         ]
     )
-    got, left = _compiled_split(frames)
+    got, left = compiled_split(frames)
     assert left.len() == 0
     assert got["payload"].to_list()[:2] == ["{}", "{}"]
     assert got["error_description"][4] == "no details"
@@ -240,3 +243,14 @@ def test_every_length_splits_across_the_two_threads(n: int) -> None:
     frames = [f'[2,"{i}","Heartbeat",{{}}]' for i in range(n)]
     got = _same(frames)
     assert got["unique_id"].to_list() == [str(i) for i in range(n)]
+
+
+def test_frame_records_holding_text_leave_it_to_the_compiled_split() -> None:
+    lines = [
+        {"timestamp": "2025-03-03T08:00:00Z", "chargerId": "A", "frame": '[2,"1","Heartbeat",{}]'},
+        {"timestamp": "2025-03-03T08:00:01Z", "chargerId": "A", "frame": '[3,"1",{}]'},
+    ]
+    data = "\n".join(json.dumps(r) for r in lines).encode()
+    rows = jsonshape.load(Source("a.jsonl", data)).rows
+    assert "frame" in rows.columns
+    assert not [c for c in rows.columns if jsonshape.ENV in c]  # not split by SQL as decoded

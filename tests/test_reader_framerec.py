@@ -329,9 +329,11 @@ def test_frames_split_as_decoded_read_as_split_afterwards(picks: list[int], held
         for n, i in enumerate(picks)
     ]
     doc = '{"messages": [\n' + ",\n".join(json.dumps(r) for r in records) + "\n]}\n"
-    got = ingest_sources([Source("a.json", doc.encode())], check_schemas=False)
-    # the frames that split cleanly did so as the records were decoded
-    rows = jsonshape.load(Source("a.json", doc.encode())).rows
+    # frame texts are split in the decoding pass where the compiled split is not built
+    with patch.object(jsonshape, "COMPILED", False):
+        got = ingest_sources([Source("a.json", doc.encode())], check_schemas=False)
+        # the frames that split cleanly did so as the records were decoded
+        rows = jsonshape.load(Source("a.json", doc.encode())).rows
     as_text = held(FRAME_VALUES[0]) == json.dumps(FRAME_VALUES[0])
     sound = {*range(6), 13} if as_text else set(range(6))  # an array's null element: text split
     whole = as_text or held(FRAME_VALUES[0]) == FRAME_VALUES[0]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import polars as pl
-import pyarrow as pa
 
 from chargescope.duck import cursor, to_duckdb, to_polars
 from chargescope.readers.base import split_by
-from chargescope.readers.ocppj import FIRST_FIVE, elements, envelope_columns
+from chargescope.readers.ocppj import (
+    COMPILED,
+    FIRST_FIVE,
+    VIEW_COLUMNS,
+    compiled_split,
+    elements,
+    envelope_columns,
+)
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
 
@@ -30,18 +34,8 @@ from q
 
 _SPLIT_COLS = ("message_type", "unique_id", "payload", "error_code", "error_description")
 
-try:  # the compiled split; without it (no C compiler at install) SQL splits every frame
-    from chargescope.model import _envelope
-
-    COMPILED = True
-except ImportError:  # pragma: no cover - depends on the installation
-    COMPILED = False
-
 #: When the compiled split leaves more than this share of the frames, SQL splits them all.
 SQL_SHARE = 0.5
-
-#: The text columns the compiled split gives, in its order.
-_VIEW_COLS = ("unique_id", "frame_action", "payload", "error_code", "error_description")
 
 _PAYLOAD_SQL = """
 with p as (select payload, try(json(payload)) as j from raw)
@@ -60,61 +54,16 @@ def _run(sql: str, raw: pl.DataFrame) -> pl.DataFrame:
     return to_polars(got)
 
 
-def _compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
-    """The envelope columns of each frame the compiled split takes (views into the frame
-    texts), and the rows it leaves to SQL (message type 0). Two threads split half each."""
-    arr = frames.to_arrow(compat_level=pl.CompatLevel.newest())
-    validity, views, *data = arr.buffers()
-    n, cols, bits = len(arr), len(_VIEW_COLS), (len(arr) + 7) // 8
-    types, out_views = pa.allocate_buffer(n), pa.allocate_buffer(16 * cols * n)
-    out_valid = pa.allocate_buffer(cols * bits)
-    room = sum(b.size for b in data) + 16  # no payload, compacted, is longer than its frame
-    mid = n // 2 & ~7  # the threads write whole bytes of the validity bitmaps
-    halves = [(0, mid), (mid, n)]
-    copies = [pa.allocate_buffer(room) for _ in halves]
-    with ThreadPoolExecutor(len(halves)) as pool:
-        done = [
-            pool.submit(
-                _envelope.split,
-                views,
-                validity,
-                arr.offset,
-                data,
-                start,
-                stop,
-                types,
-                out_views,
-                out_valid,
-                copy,
-                len(data) + k,
-            )
-            for k, ((start, stop), copy) in enumerate(zip(halves, copies, strict=True))
-        ]
-        copied = [f.result()[1] for f in done]
-    buffers = [*data, *(c.slice(0, max(used, 1)) for c, used in zip(copies, copied, strict=True))]
-    columns = {
-        name: pa.Array.from_buffers(
-            pa.string_view(),
-            n,
-            [out_valid.slice(k * bits, bits), out_views.slice(16 * n * k, 16 * n), *buffers],
-        )
-        for k, name in enumerate(_VIEW_COLS)
-    }
-    message_type = pl.Series("message_type", pa.Array.from_buffers(pa.int8(), n, [None, types]))
-    got = pl.DataFrame([message_type, *(pl.Series(k, v) for k, v in columns.items())])
-    return got, message_type.eq(0).arg_true()
-
-
 def split_envelopes(frames: pl.Series) -> pl.DataFrame:
     """The envelope columns (``reason`` first, see :data:`ENVELOPE_NAMES`) of each frame text.
     The compiled split takes the frames it can; SQL splits the rest and says why one fails."""
     if not COMPILED or not frames.len():
         return _run(_SPLIT_SQL, frames.to_frame("frame"))
-    got, left = _compiled_split(frames)
+    got, left = compiled_split(frames)
     if left.len() > SQL_SHARE * frames.len():
         return _run(_SPLIT_SQL, frames.to_frame("frame"))
     reason = pl.repeat(None, frames.len(), dtype=pl.String, eager=True).alias("reason")
-    got = got.select(reason, "message_type", *_VIEW_COLS)
+    got = got.select(reason, "message_type", *VIEW_COLUMNS)
     if not left.len():
         return got
     rest = _run(_SPLIT_SQL, frames.gather(left).to_frame("frame"))

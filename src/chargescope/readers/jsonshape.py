@@ -60,7 +60,13 @@ from chargescope.readers.base import (
     per_value,
     rejects_from,
 )
-from chargescope.readers.ocppj import ENVELOPE_NAMES, FIRST_FIVE, elements, envelope_columns
+from chargescope.readers.ocppj import (
+    COMPILED,
+    ENVELOPE_NAMES,
+    FIRST_FIVE,
+    elements,
+    envelope_columns,
+)
 from chargescope.readers.tabular import newest_first, newest_first_parts
 from chargescope.readers.times import parse_times
 
@@ -416,7 +422,8 @@ def _split_key(sample: list[dict[str, Any]], keys: list[str]) -> Split | None:
     held = [r[frames[0]] for r in sample if frames[0] in r]
     for kind, as_text in ((list, False), (str, True)):
         if held and all(isinstance(v, kind) for v in held):
-            return Split(frames[0], as_text)
+            # frame texts go to the compiled split once decoded (much faster than SQL on them)
+            return None if as_text and COMPILED else Split(frames[0], as_text)
     return None
 
 

@@ -1,10 +1,23 @@
-"""The OCPP-J envelope as SQL: an array's first five elements to the envelope columns.
+"""The OCPP-J envelope as SQL (an array's first five elements to the envelope columns), and
+the compiled split of frame texts that SQL need not see.
 
 Shared by the envelope split of raw frame text and by readers whose records hold frames as JSON
 arrays, which split them in the same DuckDB pass that decodes the records.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import polars as pl
+import pyarrow as pa
+
+try:  # the compiled split; without it (no C compiler at install) SQL splits every frame
+    from chargescope.readers import _envelope
+
+    COMPILED = True
+except ImportError:  # pragma: no cover - depends on the installation
+    COMPILED = False
 
 #: ``e0`` is a message type number, 2 to 6. Not an ``in`` list of five: DuckDB turns a long
 #: ``in`` list into a join, and a join's rows need not come back in their input order,
@@ -64,3 +77,52 @@ FIRST_FIVE = "['$[0]', '$[1]', '$[2]', '$[3]', '$[4]']"
 def elements(j: str) -> str:
     """SQL naming the first five elements of the list ``j`` as ``e0``..``e4``."""
     return ", ".join(f"{j}[{i + 1}] as e{i}" for i in range(5))
+
+
+#: The text columns the compiled split gives, in its order.
+VIEW_COLUMNS = ("unique_id", "frame_action", "payload", "error_code", "error_description")
+
+
+def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """The envelope columns of each frame the compiled split takes (views into the frame
+    texts), and the rows it leaves to SQL (message type 0). Two threads split half each."""
+    arr = frames.to_arrow(compat_level=pl.CompatLevel.newest())
+    validity, views, *data = arr.buffers()
+    n, cols, bits = len(arr), len(VIEW_COLUMNS), (len(arr) + 7) // 8
+    types, out_views = pa.allocate_buffer(n), pa.allocate_buffer(16 * cols * n)
+    out_valid = pa.allocate_buffer(cols * bits)
+    room = sum(b.size for b in data) + 16  # no payload, compacted, is longer than its frame
+    mid = n // 2 & ~7  # the threads write whole bytes of the validity bitmaps
+    halves = [(0, mid), (mid, n)]
+    copies = [pa.allocate_buffer(room) for _ in halves]
+    with ThreadPoolExecutor(len(halves)) as pool:
+        done = [
+            pool.submit(
+                _envelope.split,
+                views,
+                validity,
+                arr.offset,
+                data,
+                start,
+                stop,
+                types,
+                out_views,
+                out_valid,
+                copy,
+                len(data) + k,
+            )
+            for k, ((start, stop), copy) in enumerate(zip(halves, copies, strict=True))
+        ]
+        copied = [f.result()[1] for f in done]
+    buffers = [*data, *(c.slice(0, max(used, 1)) for c, used in zip(copies, copied, strict=True))]
+    columns = {
+        name: pa.Array.from_buffers(
+            pa.string_view(),
+            n,
+            [out_valid.slice(k * bits, bits), out_views.slice(16 * n * k, 16 * n), *buffers],
+        )
+        for k, name in enumerate(VIEW_COLUMNS)
+    }
+    message_type = pl.Series("message_type", pa.Array.from_buffers(pa.int8(), n, [None, types]))
+    got = pl.DataFrame([message_type, *(pl.Series(k, v) for k, v in columns.items())])
+    return got, message_type.eq(0).arg_true()
