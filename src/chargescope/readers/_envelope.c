@@ -262,12 +262,7 @@ close:
     return c.p == c.end;
 }
 
-static void set_bit(uint8_t *bits, Py_ssize_t i, int on) {
-    if (on)
-        bits[i >> 3] |= (uint8_t)(1u << (i & 7));
-    else
-        bits[i >> 3] &= (uint8_t)~(1u << (i & 7));
-}
+static void set_bit(uint8_t *bits, Py_ssize_t i) { bits[i >> 3] |= (uint8_t)(1u << (i & 7)); }
 
 static int get_bit(const uint8_t *bits, Py_ssize_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
 
@@ -278,8 +273,8 @@ typedef struct {
     const uint8_t **data;    /* the input's data buffers */
     Py_ssize_t start, stop;  /* rows to split (start a multiple of 8) */
     int8_t *types;           /* out: message type, 0 where the SQL split must do it */
-    uint8_t *out_views;      /* out: COLUMNS blocks of 16 bytes per row, column after column */
-    uint8_t *out_valid;      /* out: COLUMNS bitmaps of ``bitmap_bytes`` */
+    uint8_t *out_views;      /* out, zeroed: COLUMNS blocks of 16 bytes a row, column by column */
+    uint8_t *out_valid;      /* out, zeroed: COLUMNS bitmaps of ``bitmap_bytes`` */
     Py_ssize_t rows, bitmap_bytes;
     uint8_t *copy;           /* out: compacted payloads */
     Py_ssize_t copy_len;
@@ -309,12 +304,8 @@ static void split_rows(Job *j) {
         if (ok && f.payload_blanks && j->copied + (f.payload_to - f.payload_from) > j->copy_len)
             ok = 0; /* no room left to copy the payload */
         j->types[i] = ok ? f.type : 0;
-        if (!ok) {
+        if (!ok) { /* its views and validity bits stay zero: null */
             j->left_over++;
-            for (int k = 0; k < COLUMNS; k++) {
-                memset(j->out_views + 16 * (k * j->rows + i), 0, 16);
-                set_bit(j->out_valid + k * j->bitmap_bytes, i, 0);
-            }
             continue;
         }
         f.present[2] = 1;
@@ -330,12 +321,10 @@ static void split_rows(Job *j) {
             f.col[2] = piece(text, f.payload_from, f.payload_to, b, off);
         }
         for (int k = 0; k < COLUMNS; k++) {
-            uint8_t *out = j->out_views + 16 * (k * j->rows + i);
-            if (f.present[k])
-                write_view(out, f.col[k]);
-            else
-                memset(out, 0, 16);
-            set_bit(j->out_valid + k * j->bitmap_bytes, i, f.present[k]);
+            if (f.present[k]) {
+                write_view(j->out_views + 16 * (k * j->rows + i), f.col[k]);
+                set_bit(j->out_valid + k * j->bitmap_bytes, i);
+            }
         }
     }
 }

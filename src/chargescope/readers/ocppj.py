@@ -7,6 +7,7 @@ arrays, which split them in the same DuckDB pass that decodes the records.
 
 from __future__ import annotations
 
+import mmap
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -89,8 +90,10 @@ def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
     arr = frames.to_arrow(compat_level=pl.CompatLevel.newest())
     validity, views, *data = arr.buffers()
     n, cols, bits = len(arr), len(VIEW_COLUMNS), (len(arr) + 7) // 8
-    types, out_views = pa.allocate_buffer(n), pa.allocate_buffer(16 * cols * n)
-    out_valid = pa.allocate_buffer(cols * bits)
+    types = pa.allocate_buffer(n)
+    # zeroed (null) by the kernel as first touched: only the views of values are written
+    out_views = pa.py_buffer(mmap.mmap(-1, max(16 * cols * n, 1)))
+    out_valid = pa.py_buffer(mmap.mmap(-1, max(cols * bits, 1)))
     room = sum(b.size for b in data) + 16  # no payload, compacted, is longer than its frame
     mid = n // 2 & ~7  # the threads write whole bytes of the validity bitmaps
     halves = [(0, mid), (mid, n)]
