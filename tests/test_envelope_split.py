@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chargescope.model import envelope
-from chargescope.model.envelope import _SPLIT_SQL, _run, split_envelopes
+from chargescope.model.envelope import split_envelopes
 from chargescope.readers import jsonshape, ocppj
 from chargescope.readers.base import Source
 from chargescope.readers.ocppj import compiled_split
@@ -24,7 +24,7 @@ def _compiled_split_first(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _sql(frames: pl.Series) -> pl.DataFrame:
-    return _run(_SPLIT_SQL, frames.to_frame("frame"))
+    return envelope._sql_split(frames)  # and the connector by its patterns
 
 
 def _same(frames: list[str | None] | pl.Series) -> pl.DataFrame:
@@ -254,3 +254,42 @@ def test_frame_records_holding_text_leave_it_to_the_compiled_split() -> None:
     rows = jsonshape.load(Source("a.jsonl", data)).rows
     assert "frame" in rows.columns
     assert not [c for c in rows.columns if jsonshape.ENV in c]  # not split by SQL as decoded
+
+
+_CONNECTOR_PAYLOADS = [
+    '{"connectorId":2,"status":"Available"}',
+    '{"evse":{"id":3,"connectorId":1},"eventType":"Started"}',
+    '{"evseId":4,"connectorId":9}',
+    '{"evse":{"connectorId":1},"evseId":5}',  # no id in evse: the flat evse id
+    '{"evse":{"x":{"id":7}},"connectorId":6}',  # evse's id nested deeper: not it
+    '{"connectorId":99999999999}',  # too large for an Int32
+    '{"connectorId":-1,"y":{"connectorId":8}}',  # the first with digits
+    '{"connectorId":1.5}',
+    '{"x\\\\"evse":{"id":3}}',  # the patterns read text, not JSON
+    '{"data":"\\\\"connectorId\\\\":4"}',
+    '{"a":[{"evse":{}},{"evse":{"b":1,"id":12}}]}',
+    '{"connectorId":007}',
+    "{}",
+]
+
+
+@pytest.mark.parametrize("payload", _CONNECTOR_PAYLOADS)
+def test_a_calls_connector_is_read_as_the_patterns_read_it(payload: str) -> None:
+    frames = [f'[2,"1","StatusNotification",{payload}]', f'[3,"1",{payload}]']
+    _same(frames)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["evse", "evseId", "connectorId", "id", "x"]),
+            st.one_of(st.integers(-5, 2**33), st.just({}), _objects),
+        ),
+        max_size=4,
+    ),
+    st.randoms(),
+)
+def test_connectors_anywhere_in_a_payload(fields: list, blank: random.Random) -> None:
+    payload = {k: ({"id": v} if k == "evse" and isinstance(v, int) else v) for k, v in fields}
+    _same([_text([2, "1", "StatusNotification", payload], blank)])

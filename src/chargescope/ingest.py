@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from chargescope import columnar, duck
+from chargescope import duck
 from chargescope.errors import EmptyInputError, InputError, UnknownLayoutError
 from chargescope.model.envelope import REJECT_SCHEMA, split_frames
 from chargescope.model.pairing import pair, pairing_counts
@@ -38,15 +38,12 @@ from chargescope.readers.base import (
     Source,
     conform,
 )
+from chargescope.readers.ocppj import CALL_CONNECTOR
 from chargescope.readers.source import input_files, is_blank, read_sources
 from chargescope.readers.times import skipped_local_times
 
 #: The reason a line whose time could not be read is rejected.
 UNTIMED = "no readable timestamp"
-
-_EVSE_ID = r'"evse"\s*:\s*\{[^{}]*?"id"\s*:\s*(\d+)'
-_EVSE_ID_FLAT = r'"evseId"\s*:\s*(\d+)'
-_CONNECTOR_ID = r'"connectorId"\s*:\s*(\d+)'
 
 
 @dataclass
@@ -371,12 +368,9 @@ def normalize_source(result: ReadResult, src: int, file: str) -> tuple[pl.DataFr
 
 
 def _connector_expr() -> pl.Expr:
-    """connector id given by the layout, else 2.x evse id, else 1.6 connectorId (calls only)."""
-    p = pl.col("payload")
-    from_payload = pl.coalesce(
-        p.str.extract(_EVSE_ID, 1), p.str.extract(_EVSE_ID_FLAT, 1), p.str.extract(_CONNECTOR_ID, 1)
-    ).cast(pl.Int32, strict=False)
-    from_call = pl.when(pl.col("message_type") == CALL).then(from_payload)
+    """connector id given by the layout, else the one a call's payload names (2.x evse id,
+    else 1.6 connectorId; read as the frames were split)."""
+    from_call = pl.when(pl.col("message_type") == CALL).then(pl.col(CALL_CONNECTOR))
     return pl.coalesce(pl.col("connector_id"), from_call).alias("connector_id")
 
 
@@ -445,8 +439,7 @@ def build_table(parts: list[pl.DataFrame]) -> tuple[pl.DataFrame, int]:
     df = df.with_columns(
         pl.col("message_type").replace_strict(MESSAGE_TYPES, return_dtype=pl.String),
     )
-    conn = columnar.column(df.select("connector_id", "message_type", "payload"), _connector_expr())
-    df = df.with_columns(conn)
+    df = df.with_columns(_connector_expr()).drop(CALL_CONNECTOR)
     df, dropped = _dedupe(df)
     df = _by_charger_and_time(df).with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("frame_id")

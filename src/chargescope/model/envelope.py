@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import polars as pl
 
+from chargescope import columnar
 from chargescope.duck import cursor, to_duckdb, to_polars
 from chargescope.readers.base import split_by
 from chargescope.readers.ocppj import (
+    CALL_CONNECTOR,
     COMPILED,
     FIRST_FIVE,
     VIEW_COLUMNS,
     compiled_split,
     elements,
     envelope_columns,
+    payload_connector,
 )
 
 _SMART = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": '"', "\u2019": '"', "'": '"'})
@@ -58,16 +61,23 @@ def split_envelopes(frames: pl.Series) -> pl.DataFrame:
     """The envelope columns (``reason`` first, see :data:`ENVELOPE_NAMES`) of each frame text.
     The compiled split takes the frames it can; SQL splits the rest and says why one fails."""
     if not COMPILED or not frames.len():
-        return _run(_SPLIT_SQL, frames.to_frame("frame"))
+        return _sql_split(frames)
     got, left = compiled_split(frames)
     if left.len() > SQL_SHARE * frames.len():
-        return _run(_SPLIT_SQL, frames.to_frame("frame"))
+        return _sql_split(frames)
     reason = pl.repeat(None, frames.len(), dtype=pl.String, eager=True).alias("reason")
-    got = got.select(reason, "message_type", *VIEW_COLUMNS)
+    got = got.select(reason, "message_type", *VIEW_COLUMNS, CALL_CONNECTOR)
     if not left.len():
         return got
-    rest = _run(_SPLIT_SQL, frames.gather(left).to_frame("frame"))
+    rest = _sql_split(frames.gather(left))
     return got.with_columns(got[c].scatter(left, rest[c]) for c in got.columns)
+
+
+def _sql_split(frames: pl.Series) -> pl.DataFrame:
+    """The envelope columns of each frame text, split by SQL, with each call's connector."""
+    got = _run(_SPLIT_SQL, frames.to_frame("frame"))
+    of_call = pl.when(pl.col("message_type") == 2).then(payload_connector(pl.col("payload")))
+    return columnar.with_columns(got, of_call.alias(CALL_CONNECTOR))
 
 
 def _split(whole: pl.DataFrame) -> pl.DataFrame:
@@ -108,11 +118,20 @@ def split_frames(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         out.append(ok.drop("frame", "canonical", strict=False))
         bad.append(failed)
     if not out:
-        return raw.drop("frame", "canonical", strict=False), _no_rejects()
+        empty = raw.drop("frame", "canonical", strict=False)
+        return empty.with_columns(pl.lit(None, pl.Int32).alias(CALL_CONNECTOR)), _no_rejects()
     return pl.concat(out, how="diagonal_relaxed"), pl.concat(bad)
 
 
 def _checked_payloads(parts: pl.DataFrame) -> pl.DataFrame:
+    """Rows given in parts with their payload checked and made compact (``reason`` when it is
+    not JSON), and the connector it names (their message type may not be known yet)."""
+    checked = _compact_payloads(parts)
+    connector = payload_connector(pl.col("payload")).alias(CALL_CONNECTOR)
+    return columnar.with_columns(checked, connector)
+
+
+def _compact_payloads(parts: pl.DataFrame) -> pl.DataFrame:
     """Rows given in parts with their payload checked and made compact (``reason`` when it is
     not JSON); payloads a reader already read as JSON objects are taken as they are."""
     todo = parts["canonical"].fill_null(False).not_().arg_true()

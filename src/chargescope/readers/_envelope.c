@@ -193,6 +193,82 @@ static Py_ssize_t compact(const uint8_t *from, const uint8_t *to, uint8_t *out) 
     return o - out;
 }
 
+/* ------------------------------------------------------------------ a call's connector */
+
+/* The connector id of a call's payload as the patterns in chargescope.model.envelope read it
+ * (byte for byte, not as JSON): the digits after the first ``"evse":{...,"id":``, else after
+ * the first ``"evseId":``, else after the first ``"connectorId":``; -1 when none is found,
+ * -2 when the digits found do not fit an Int32. */
+
+static int regex_blank(uint8_t c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+static const uint8_t *skip(const uint8_t *p, const uint8_t *end) {
+    while (p < end && regex_blank(*p)) p++;
+    return p;
+}
+
+/* After ``p``: blanks, a colon, blanks and at least one digit; the digits' value (-2: too
+ * large), or -1 when they do not follow. */
+static int64_t colon_digits(const uint8_t *p, const uint8_t *end) {
+    p = skip(p, end);
+    if (p >= end || *p != ':') return -1;
+    p = skip(p + 1, end);
+    if (p >= end || !is_digit(*p)) return -1;
+    int64_t v = 0;
+    for (; p < end && is_digit(*p); p++) {
+        v = v * 10 + (*p - '0');
+        if (v > INT32_MAX) {
+            while (p < end && is_digit(*p)) p++;
+            return -2;
+        }
+    }
+    return v;
+}
+
+/* The first ``word`` (which starts with a quote) at or after ``p``. */
+static const uint8_t *find(const uint8_t *p, const uint8_t *end, const char *word, size_t n) {
+    while (p < end && (size_t)(end - p) >= n) {
+        const uint8_t *q = memchr(p, '"', (size_t)(end - p - (Py_ssize_t)n + 1));
+        if (q == NULL) return NULL;
+        if (memcmp(q, word, n) == 0) return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+static int64_t after_key(const uint8_t *p, const uint8_t *end, const char *key, size_t n) {
+    for (const uint8_t *at = find(p, end, key, n); at; at = find(at + 1, end, key, n)) {
+        int64_t v = colon_digits(at + n, end);
+        if (v != -1) return v;
+    }
+    return -1;
+}
+
+static int64_t evse_id(const uint8_t *p, const uint8_t *end) {
+    static const char key[] = "\"evse\"";
+    for (const uint8_t *at = find(p, end, key, 6); at; at = find(at + 1, end, key, 6)) {
+        const uint8_t *q = skip(at + 6, end);
+        if (q >= end || *q != ':') continue;
+        q = skip(q + 1, end);
+        if (q >= end || *q != '{') continue;
+        for (q++; q < end && *q != '{' && *q != '}'; q++) {
+            if (*q == '"' && end - q >= 4 && memcmp(q, "\"id\"", 4) == 0) {
+                int64_t v = colon_digits(q + 4, end);
+                if (v != -1) return v;
+            }
+        }
+    }
+    return -1;
+}
+
+static int64_t call_connector(const uint8_t *p, Py_ssize_t n) {
+    const uint8_t *end = p + n;
+    int64_t v = evse_id(p, end);
+    if (v == -1) v = after_key(p, end, "\"evseId\"", 8);
+    if (v == -1) v = after_key(p, end, "\"connectorId\"", 13);
+    return v;
+}
+
 typedef struct {
     Piece col[COLUMNS];
     int present[COLUMNS];
@@ -273,6 +349,8 @@ typedef struct {
     const uint8_t **data;    /* the input's data buffers */
     Py_ssize_t start, stop;  /* rows to split (start a multiple of 8) */
     int8_t *types;           /* out: message type, 0 where the SQL split must do it */
+    int32_t *connectors;     /* out: a call's connector id (see call_connector) */
+    uint8_t *connector_valid; /* out, zeroed: which calls have one */
     uint8_t *out_views;      /* out, zeroed: COLUMNS blocks of 16 bytes a row, column by column */
     uint8_t *out_valid;      /* out, zeroed: COLUMNS bitmaps of ``bitmap_bytes`` */
     Py_ssize_t rows, bitmap_bytes;
@@ -320,6 +398,11 @@ static void split_rows(Job *j) {
         } else {
             f.col[2] = piece(text, f.payload_from, f.payload_to, b, off);
         }
+        if (f.type == 2) {
+            int64_t c = call_connector(f.col[2].at, f.col[2].len);
+            j->connectors[i] = (int32_t)(c < 0 ? 0 : c);
+            if (c >= 0) set_bit(j->connector_valid, i);
+        }
         for (int k = 0; k < COLUMNS; k++) {
             if (f.present[k]) {
                 write_view(j->out_views + 16 * (k * j->rows + i), f.col[k]);
@@ -329,15 +412,17 @@ static void split_rows(Job *j) {
     }
 }
 
-/* split(views, validity, offset, data, start, stop, types, out_views, out_valid, copy,
- *       copy_buffer) -> (frames left for the SQL split, bytes copied) */
+/* split(views, validity, offset, data, start, stop, types, connectors, connector_valid,
+ *       out_views, out_valid, copy, copy_buffer) -> (frames left for the SQL split, bytes
+ *       copied) */
 static PyObject *split(PyObject *self, PyObject *args) {
-    Py_buffer views, validity, types, out_views, out_valid, copy;
+    Py_buffer views, validity, types, connectors, connector_valid, out_views, out_valid, copy;
     PyObject *validity_obj, *data_obj;
     Py_ssize_t offset, start, stop;
     int copy_buffer;
-    if (!PyArg_ParseTuple(args, "y*OnOnnw*w*w*w*i", &views, &validity_obj, &offset, &data_obj,
-                          &start, &stop, &types, &out_views, &out_valid, &copy, &copy_buffer))
+    if (!PyArg_ParseTuple(args, "y*OnOnnw*w*w*w*w*w*i", &views, &validity_obj, &offset,
+                          &data_obj, &start, &stop, &types, &connectors, &connector_valid,
+                          &out_views, &out_valid, &copy, &copy_buffer))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t nbuf = 0, got = 0;
@@ -363,6 +448,7 @@ static PyObject *split(PyObject *self, PyObject *args) {
     Py_ssize_t bitmap_bytes = (rows + 7) / 8;
     if (start % 8 || start < 0 || stop < start || stop > rows ||
         views.len < 16 * (offset + rows) || out_views.len < 16 * COLUMNS * rows ||
+        connectors.len < 4 * rows || connector_valid.len < bitmap_bytes ||
         out_valid.len < COLUMNS * bitmap_bytes ||
         (has_validity && validity.len < (offset + rows + 7) / 8)) {
         PyErr_SetString(PyExc_ValueError, "buffers too small for the rows asked for");
@@ -375,6 +461,8 @@ static PyObject *split(PyObject *self, PyObject *args) {
                .start = start,
                .stop = stop,
                .types = types.buf,
+               .connectors = connectors.buf,
+               .connector_valid = connector_valid.buf,
                .out_views = out_views.buf,
                .out_valid = out_valid.buf,
                .rows = rows,
@@ -394,6 +482,8 @@ release:
 done:
     PyBuffer_Release(&views);
     PyBuffer_Release(&types);
+    PyBuffer_Release(&connectors);
+    PyBuffer_Release(&connector_valid);
     PyBuffer_Release(&out_views);
     PyBuffer_Release(&out_valid);
     PyBuffer_Release(&copy);

@@ -13,6 +13,8 @@ def split(
     start: int,
     stop: int,
     types: Buffer,
+    connectors: Buffer,
+    connector_valid: Buffer,
     out_views: Buffer,
     out_valid: Buffer,
     copy: Buffer,

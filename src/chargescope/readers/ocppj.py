@@ -80,6 +80,25 @@ def elements(j: str) -> str:
     return ", ".join(f"{j}[{i + 1}] as e{i}" for i in range(5))
 
 
+#: The connector id a call's payload names (see :func:`payload_connector`), by the splits.
+CALL_CONNECTOR = "call_connector"
+
+# A payload's connector: 2.x ``evse.id``, else ``evseId``, else 1.6 ``connectorId``. The
+# compiled split reads these patterns byte for byte as the regex engine does.
+_EVSE_ID = r'"evse"\s*:\s*\{[^{}]*?"id"\s*:\s*(\d+)'
+_EVSE_ID_FLAT = r'"evseId"\s*:\s*(\d+)'
+_CONNECTOR_ID = r'"connectorId"\s*:\s*(\d+)'
+
+
+def payload_connector(payload: pl.Expr) -> pl.Expr:
+    """The connector id a payload names (null if none, or too large), read as text."""
+    return pl.coalesce(
+        payload.str.extract(_EVSE_ID, 1),
+        payload.str.extract(_EVSE_ID_FLAT, 1),
+        payload.str.extract(_CONNECTOR_ID, 1),
+    ).cast(pl.Int32, strict=False)
+
+
 #: The text columns the compiled split gives, in its order.
 VIEW_COLUMNS = ("unique_id", "frame_action", "payload", "error_code", "error_description")
 
@@ -90,10 +109,11 @@ def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
     arr = frames.to_arrow(compat_level=pl.CompatLevel.newest())
     validity, views, *data = arr.buffers()
     n, cols, bits = len(arr), len(VIEW_COLUMNS), (len(arr) + 7) // 8
-    types = pa.allocate_buffer(n)
+    types, connectors = pa.allocate_buffer(n), pa.allocate_buffer(4 * n)
     # zeroed (null) by the kernel as first touched: only the views of values are written
-    out_views = pa.py_buffer(mmap.mmap(-1, max(16 * cols * n, 1)))
-    out_valid = pa.py_buffer(mmap.mmap(-1, max(cols * bits, 1)))
+    out_views, out_valid, connected = (
+        pa.py_buffer(mmap.mmap(-1, max(size, 1))) for size in (16 * cols * n, cols * bits, bits)
+    )
     room = sum(b.size for b in data) + 16  # no payload, compacted, is longer than its frame
     mid = n // 2 & ~7  # the threads write whole bytes of the validity bitmaps
     halves = [(0, mid), (mid, n)]
@@ -109,6 +129,8 @@ def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
                 start,
                 stop,
                 types,
+                connectors,
+                connected,
                 out_views,
                 out_valid,
                 copy,
@@ -127,5 +149,12 @@ def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
         for k, name in enumerate(VIEW_COLUMNS)
     }
     message_type = pl.Series("message_type", pa.Array.from_buffers(pa.int8(), n, [None, types]))
-    got = pl.DataFrame([message_type, *(pl.Series(k, v) for k, v in columns.items())])
+    connector = pa.Array.from_buffers(pa.int32(), n, [connected, connectors])
+    got = pl.DataFrame(
+        [
+            message_type,
+            *(pl.Series(k, v) for k, v in columns.items()),
+            pl.Series(CALL_CONNECTOR, connector),
+        ]
+    )
     return got, message_type.eq(0).arg_true()
