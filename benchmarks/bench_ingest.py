@@ -94,6 +94,14 @@ def best(code: str, repeat: int, *args: str) -> dict:
     return min(runs, key=lambda r: r["seconds"])
 
 
+def best_in_turn(jobs: list[tuple[str, tuple[str, ...]]], repeat: int) -> list[dict]:
+    """The fastest of ``repeat`` runs of each job, the jobs run in turn (each round runs
+    every job once): on a shared machine whose speed drifts, each job then meets the same
+    slow and fast spells, and their ratio holds."""
+    rounds = [[run(code, *args) for code, args in jobs] for _ in range(repeat)]
+    return [min(runs, key=lambda r: r["seconds"]) for runs in zip(*rounds, strict=True)]
+
+
 def main() -> None:
     """Benchmark every layout file in the data directory."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -128,9 +136,10 @@ def main() -> None:
     for f in files:
         if wanted and f.stem not in wanted:
             continue
-        fast = best(RUN_INGEST, args.repeat, str(f), "0")
-        full = best(RUN_INGEST, args.repeat, str(f), "1")
-        base = best(baseline_code, args.repeat, str(f))
+        fast, full, base = best_in_turn(
+            [(RUN_INGEST, (str(f), "0")), (RUN_INGEST, (str(f), "1")), (baseline_code, (str(f),))],
+            args.repeat,
+        )
         rate = fast["frames"] / fast["seconds"]
         print(
             f"{f.name:<18}{fast['frames']:>9}{fast['answered']:>8}{fast['seconds']:>10.2f}"
@@ -207,8 +216,9 @@ def bench_many_files(data: Path, repeat: int, baseline_code: str) -> None:
     )
     for layout in MANY_LAYOUTS:
         folder = split_per_charger_day(data, layout)
-        fast = best(RUN_INGEST, repeat, str(folder), "0")
-        base = best(baseline_code, repeat, str(folder))
+        fast, base = best_in_turn(
+            [(RUN_INGEST, (str(folder), "0")), (baseline_code, (str(folder),))], repeat
+        )
         n = sum(1 for _ in folder.iterdir())
         print(
             f"{folder.name:<30}{n:>7}{fast['frames']:>9}{fast['seconds']:>10.2f}"
