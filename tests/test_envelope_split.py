@@ -245,11 +245,9 @@ def test_every_length_splits_across_the_two_threads(n: int) -> None:
     assert got["unique_id"].to_list() == [str(i) for i in range(n)]
 
 
-def test_frame_records_holding_text_leave_it_to_the_compiled_split() -> None:
-    lines = [
-        {"timestamp": "2025-03-03T08:00:00Z", "chargerId": "A", "frame": '[2,"1","Heartbeat",{}]'},
-        {"timestamp": "2025-03-03T08:00:01Z", "chargerId": "A", "frame": '[3,"1",{}]'},
-    ]
+@pytest.mark.parametrize("frames", [['[2,"1","Heartbeat",{}]', '[3,"1",{}]'], [[2, "1", "A", {}]]])
+def test_frame_records_leave_their_frames_to_the_compiled_split(frames: list) -> None:
+    lines = [{"timestamp": "2025-03-03T08:00:00Z", "chargerId": "A", "frame": f} for f in frames]
     data = "\n".join(json.dumps(r) for r in lines).encode()
     rows = jsonshape.load(Source("a.jsonl", data)).rows
     assert "frame" in rows.columns

@@ -414,16 +414,16 @@ def _plan(source: Source, nested: str | None) -> _Plan:
 
 
 def _split_key(sample: list[dict[str, Any]], keys: list[str]) -> Split | None:
-    """The frame key to split as the records are decoded: in a file of frame records, the only
-    frame key, holding an array in every sampled record that has it, or text in every one."""
+    """The frame key to split as the records are decoded, where the compiled split is not
+    built: in a file of frame records, the only frame key, holding an array in every sampled
+    record that has it, or text in every one."""
     frames = [k for k in keys if role_of(k) == "frame"]
-    if len(frames) != 1 or any(is_exchange(r) for r in sample):
-        return None
+    if COMPILED or len(frames) != 1 or any(is_exchange(r) for r in sample):
+        return None  # the compiled split takes frames once decoded, faster than SQL in it
     held = [r[frames[0]] for r in sample if frames[0] in r]
     for kind, as_text in ((list, False), (str, True)):
         if held and all(isinstance(v, kind) for v in held):
-            # frame texts go to the compiled split once decoded (much faster than SQL on them)
-            return None if as_text and COMPILED else Split(frames[0], as_text)
+            return Split(frames[0], as_text)
     return None
 
 
