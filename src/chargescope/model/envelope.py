@@ -1,4 +1,5 @@
-"""Split raw OCPP-J frame text into the envelope columns, in one vectorised JSON pass."""
+"""Split raw OCPP-J frame text into the envelope columns: the compiled split where it can,
+DuckDB's JSON functions for the rest, in one vectorised pass each."""
 
 from __future__ import annotations
 
@@ -76,8 +77,9 @@ def split_envelopes(frames: pl.Series) -> pl.DataFrame:
 def _sql_split(frames: pl.Series) -> pl.DataFrame:
     """The envelope columns of each frame text, split by SQL, with each call's connector."""
     got = _run(_SPLIT_SQL, frames.to_frame("frame"))
-    of_call = pl.when(pl.col("message_type") == 2).then(payload_connector(pl.col("payload")))
-    return columnar.with_columns(got, of_call.alias(CALL_CONNECTOR))
+    of_call = pl.when(pl.col("message_type") == 2)  # a CALL
+    connector = of_call.then(payload_connector(pl.col("payload"))).alias(CALL_CONNECTOR)
+    return columnar.with_columns(got, connector)
 
 
 def _split(whole: pl.DataFrame) -> pl.DataFrame:

@@ -4,7 +4,7 @@
  * the SQL split (DuckDB's JSON functions) writes back unchanged, apart from blanks between
  * tokens. A frame in it gets its message type and its id, action, payload, error code and
  * description as string views into the frame texts (payloads with blanks are copied without
- * them). Any other frame (exponents, a trailing zero in a fraction, \u or \/ escapes, extra
+ * them), and a call its connector id. Any other frame (exponents, a trailing zero in a fraction, \u or \/ escapes, extra
  * elements, broken JSON...) is marked for the SQL split, which also says why it fails.
  */
 #define PY_SSIZE_T_CLEAN
@@ -195,7 +195,7 @@ static Py_ssize_t compact(const uint8_t *from, const uint8_t *to, uint8_t *out) 
 
 /* ------------------------------------------------------------------ a call's connector */
 
-/* The connector id of a call's payload as the patterns in chargescope.model.envelope read it
+/* The connector id of a call's payload as the patterns in chargescope.readers.ocppj read it
  * (byte for byte, not as JSON): the digits after the first ``"evse":{...,"id":``, else after
  * the first ``"evseId":``, else after the first ``"connectorId":``; -1 when none is found,
  * -2 when the digits found do not fit an Int32. */
