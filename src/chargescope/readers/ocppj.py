@@ -1,8 +1,9 @@
 """The OCPP-J envelope as SQL (an array's first five elements to the envelope columns), and
 the compiled split of frame texts that SQL need not see.
 
-Shared by the envelope split of raw frame text and by readers whose records hold frames as JSON
-arrays, which split them in the same DuckDB pass that decodes the records.
+Shared by the envelope split of raw frame text and, where the compiled split is not built, by
+readers whose records hold frames, which then split them in the same DuckDB pass that decodes
+the records.
 """
 
 from __future__ import annotations
