@@ -267,6 +267,12 @@ _CONNECTOR_PAYLOADS = [
     '{"data":"\\\\"connectorId\\\\":4"}',
     '{"a":[{"evse":{}},{"evse":{"b":1,"id":12}}]}',
     '{"connectorId":007}',
+    '{"connectorId":1,"a":{"connectorId":2}}',  # the first of each key
+    '{"evseId":1,"a":{"evseId":2}}',
+    '{"evse":{"id":1},"a":{"evse":{"id":2}}}',
+    '{"evseId":3,"connectorId":4,"evse":{"id":2}}',  # evse's id wins wherever it is
+    '{"connectorId":4,"evseId":3}',  # then the flat evse id
+    '{"evs',
     "{}",
 ]
 
@@ -291,3 +297,53 @@ def test_a_calls_connector_is_read_as_the_patterns_read_it(payload: str) -> None
 def test_connectors_anywhere_in_a_payload(fields: list, blank: random.Random) -> None:
     payload = {k: ({"id": v} if k == "evse" and isinstance(v, int) else v) for k, v in fields}
     _same([_text([2, "1", "StatusNotification", payload], blank)])
+
+
+# ------------------------------------------------------------------ payloads given apart
+
+
+def _same_payloads(payloads: list[str | None], canonical: list[bool] | None = None) -> pl.DataFrame:
+    """Payloads given apart (as sheet and exchange layouts give them) are checked alike."""
+    parts = pl.DataFrame(
+        {"payload": payloads, "canonical": canonical or [None] * len(payloads)},
+        schema={"payload": pl.String, "canonical": pl.Boolean},
+    )
+    got = envelope._checked_payloads(parts)
+    want = envelope._sql_checked_payloads(parts)
+    assert got.schema == want.schema
+    for i, (a, b) in enumerate(zip(got.iter_rows(), want.iter_rows(), strict=True)):
+        assert a == b, f"payload {payloads[i]!r}"
+    return got
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_values, st.randoms(), st.integers(-12, 7)), min_size=1, max_size=12))
+def test_the_compiled_payload_check_matches_sql(drawn: list) -> None:
+    texts = [None if how == 7 else _broken(_text(value, blank), how) for value, blank, how in drawn]
+    _same_payloads(texts)
+
+
+def test_payloads_it_takes_need_no_sql_and_a_null_one_is_empty() -> None:
+    payloads = [' { "connectorId" : 2 , "a" : [ 1 , 2.5 ] } ', None, '"text"', "5", "[]"]
+    got, left = ocppj.compiled_payloads(pl.Series(payloads, dtype=pl.String))
+    assert left.len() == 0
+    assert got["payload"].to_list() == ['{"connectorId":2,"a":[1,2.5]}', "{}", '"text"', "5", "[]"]
+    assert got[ocppj.CALL_CONNECTOR].to_list() == [2, None, None, None, None]
+    _same_payloads(payloads)
+
+
+def test_payloads_it_leaves_are_checked_by_sql_with_the_reason() -> None:
+    got = _same_payloads(['{"v":1.50}', "{broken", "", '{"connectorId":3,"v":1e3}', "{}"])
+    assert got["payload"].to_list()[0] == '{"v":1.5}'
+    assert got["reason"].to_list()[1] == "payload is not valid JSON"
+    assert got[ocppj.CALL_CONNECTOR].to_list()[3] == 3
+
+
+def test_payloads_a_reader_read_as_json_are_kept_as_they_are() -> None:
+    got = _same_payloads(['{"v":1.50}', '{"v":2}', "{ }"], canonical=[True, True, False])
+    assert got["payload"].to_list() == ['{"v":1.50}', '{"v":2}', "{}"]
+
+
+@pytest.mark.parametrize("payload", _CONNECTOR_PAYLOADS)
+def test_a_payloads_connector_is_read_as_the_patterns_read_it(payload: str) -> None:
+    _same_payloads([payload, " " + payload])

@@ -1,5 +1,5 @@
-"""Split raw OCPP-J frame text into the envelope columns: the compiled split where it can,
-DuckDB's JSON functions for the rest, in one vectorised pass each."""
+"""Split raw OCPP-J frame text into the envelope columns, and check payloads given apart: the
+compiled split where it can, DuckDB's JSON functions for the rest, in one vectorised pass each."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from chargescope.readers.ocppj import (
     COMPILED,
     FIRST_FIVE,
     VIEW_COLUMNS,
+    compiled_payloads,
     compiled_split,
     elements,
     envelope_columns,
@@ -127,7 +128,24 @@ def split_frames(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _checked_payloads(parts: pl.DataFrame) -> pl.DataFrame:
     """Rows given in parts with their payload checked and made compact (``reason`` when it is
-    not JSON), and the connector it names (their message type may not be known yet)."""
+    not JSON), and the connector it names (their message type may not be known yet). The
+    compiled split takes the payloads it can, SQL the rest."""
+    if not COMPILED or not parts.height:
+        return _sql_checked_payloads(parts)
+    got, left = compiled_payloads(parts["payload"])
+    if left.len() > SQL_SHARE * parts.height:
+        return _sql_checked_payloads(parts)
+    reason = pl.repeat(None, parts.height, dtype=pl.String, eager=True).alias("reason")
+    out = parts.with_columns(got["payload"], reason, got[CALL_CONNECTOR])
+    if not left.len():
+        return out
+    rest = _sql_checked_payloads(parts[left])
+    taken = ("payload", "reason", CALL_CONNECTOR)
+    return out.with_columns(out[c].scatter(left, rest[c]) for c in taken)
+
+
+def _sql_checked_payloads(parts: pl.DataFrame) -> pl.DataFrame:
+    """:func:`_checked_payloads` by SQL, and the connector by regex."""
     checked = _compact_payloads(parts)
     connector = payload_connector(pl.col("payload")).alias(CALL_CONNECTOR)
     return columnar.with_columns(checked, connector)

@@ -4,8 +4,12 @@
  * the SQL split (DuckDB's JSON functions) writes back unchanged, apart from blanks between
  * tokens. A frame in it gets its message type and its id, action, payload, error code and
  * description as string views into the frame texts (payloads with blanks are copied without
- * them), and a call its connector id. Any other frame (exponents, a trailing zero in a fraction, \u or \/ escapes, extra
- * elements, broken JSON...) is marked for the SQL split, which also says why it fails.
+ * them), and a call its connector id. Any other frame (exponents, a trailing zero in a
+ * fraction, \u or \/ escapes, extra elements, broken JSON...) is marked for the SQL split,
+ * which also says why it fails.
+ *
+ * Payloads given apart from their frame (by layouts that log requests and responses as JSON
+ * columns) are checked against the same subset, made compact and read for a connector id.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -225,48 +229,42 @@ static int64_t colon_digits(const uint8_t *p, const uint8_t *end) {
     return v;
 }
 
-/* The first ``word`` (which starts with a quote) at or after ``p``. */
-static const uint8_t *find(const uint8_t *p, const uint8_t *end, const char *word, size_t n) {
-    while (p < end && (size_t)(end - p) >= n) {
-        const uint8_t *q = memchr(p, '"', (size_t)(end - p - (Py_ssize_t)n + 1));
-        if (q == NULL) return NULL;
-        if (memcmp(q, word, n) == 0) return q;
-        p = q + 1;
-    }
-    return NULL;
-}
-
-static int64_t after_key(const uint8_t *p, const uint8_t *end, const char *key, size_t n) {
-    for (const uint8_t *at = find(p, end, key, n); at; at = find(at + 1, end, key, n)) {
-        int64_t v = colon_digits(at + n, end);
-        if (v != -1) return v;
-    }
-    return -1;
-}
-
-static int64_t evse_id(const uint8_t *p, const uint8_t *end) {
-    static const char key[] = "\"evse\"";
-    for (const uint8_t *at = find(p, end, key, 6); at; at = find(at + 1, end, key, 6)) {
-        const uint8_t *q = skip(at + 6, end);
-        if (q >= end || *q != ':') continue;
-        q = skip(q + 1, end);
-        if (q >= end || *q != '{') continue;
-        for (q++; q < end && *q != '{' && *q != '}'; q++) {
-            if (*q == '"' && end - q >= 4 && memcmp(q, "\"id\"", 4) == 0) {
-                int64_t v = colon_digits(q + 4, end);
-                if (v != -1) return v;
-            }
+/* The evse id after the ``"evse"`` at ``at``: blanks, a colon, blanks, an opening brace, then
+ * the first ``"id"`` before any other brace followed by a colon and digits; -1 when not. */
+static int64_t evse_at(const uint8_t *at, const uint8_t *end) {
+    const uint8_t *q = skip(at + 6, end);
+    if (q >= end || *q != ':') return -1;
+    q = skip(q + 1, end);
+    if (q >= end || *q != '{') return -1;
+    for (q++; q < end && *q != '{' && *q != '}'; q++) {
+        if (*q == '"' && end - q >= 4 && memcmp(q, "\"id\"", 4) == 0) {
+            int64_t v = colon_digits(q + 4, end);
+            if (v != -1) return v;
         }
     }
     return -1;
 }
 
+/* One pass over the payload's quotes: each pattern's first match is the one the regex finds,
+ * and the first pattern that matches anywhere wins. */
 static int64_t call_connector(const uint8_t *p, Py_ssize_t n) {
     const uint8_t *end = p + n;
-    int64_t v = evse_id(p, end);
-    if (v == -1) v = after_key(p, end, "\"evseId\"", 8);
-    if (v == -1) v = after_key(p, end, "\"connectorId\"", 13);
-    return v;
+    int64_t flat = -1, connector = -1;
+    for (const uint8_t *q = memchr(p, '"', (size_t)n); q && end - q >= 6;
+         q = memchr(q + 1, '"', (size_t)(end - q - 1))) {
+        if (q[1] == 'e' && memcmp(q + 1, "evse", 4) == 0) {
+            if (q[5] == '"') {
+                int64_t v = evse_at(q, end);
+                if (v != -1) return v;
+            } else if (flat == -1 && end - q >= 8 && memcmp(q + 5, "Id\"", 3) == 0) {
+                flat = colon_digits(q + 8, end);
+            }
+        } else if (q[1] == 'c' && connector == -1 && end - q >= 13 &&
+                   memcmp(q + 1, "connectorId\"", 12) == 0) {
+            connector = colon_digits(q + 13, end);
+        }
+    }
+    return flat != -1 ? flat : connector;
 }
 
 typedef struct {
@@ -338,6 +336,21 @@ close:
     return c.p == c.end;
 }
 
+/* Read one payload given apart from its frame (any JSON value, blanks around it); 0 when it
+ * is not in the subset taken here. */
+static int payload(const uint8_t *text, Py_ssize_t n, Frame *f) {
+    Cursor c = {text, text + n, 0};
+    memset(f->present, 0, sizeof f->present);
+    f->type = 1;
+    skip_blanks(&c);
+    f->payload_from = c.p;
+    if (!value(&c, 0)) return 0;
+    f->payload_to = c.p;
+    f->payload_blanks = c.blanks;
+    skip_blanks(&c);
+    return c.p == c.end;
+}
+
 static void set_bit(uint8_t *bits, Py_ssize_t i) { bits[i >> 3] |= (uint8_t)(1u << (i & 7)); }
 
 static int get_bit(const uint8_t *bits, Py_ssize_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
@@ -358,12 +371,17 @@ typedef struct {
     Py_ssize_t copy_len;
     int32_t copy_buffer;     /* the copy's Arrow buffer index */
     Py_ssize_t copied, left_over;
+    int payloads;            /* the texts are payloads given apart, not frames */
 } Job;
 
 static const uint8_t EMPTY_OBJECT[2] = {'{', '}'};
 
+/* Where a taken row's payload goes: the only column of payloads given apart. */
+static Piece *payload_view(Frame *f, int payloads) { return &f->col[payloads ? 0 : 2]; }
+
 static void split_rows(Job *j) {
     Frame f;
+    int columns = j->payloads ? 1 : COLUMNS;
     for (Py_ssize_t i = j->start; i < j->stop; i++) {
         Py_ssize_t at = i + j->offset;
         const uint8_t *view = j->views + 16 * at;
@@ -377,8 +395,21 @@ static void split_rows(Job *j) {
             memcpy(&off, view + 12, 4);
             text = j->data[b] + off;
         }
-        int ok = (j->validity == NULL || get_bit(j->validity, at)) &&
-                 frame(text, len, b, off, &f);
+        int given = j->validity == NULL || get_bit(j->validity, at);
+        int ok;
+        if (j->payloads) {
+            ok = 1;
+            if (given) {
+                ok = payload(text, len, &f);
+            } else { /* a null payload is taken as {} */
+                f.type = 1;
+                f.payload_from = NULL;
+                f.payload_blanks = 0;
+                memset(f.present, 0, sizeof f.present);
+            }
+        } else {
+            ok = given && frame(text, len, b, off, &f);
+        }
         if (ok && f.payload_blanks && j->copied + (f.payload_to - f.payload_from) > j->copy_len)
             ok = 0; /* no room left to copy the payload */
         j->types[i] = ok ? f.type : 0;
@@ -386,24 +417,25 @@ static void split_rows(Job *j) {
             j->left_over++;
             continue;
         }
-        f.present[2] = 1;
-        if (f.payload_from == NULL) {
-            Piece pc = {2, EMPTY_OBJECT, 0, 0};
-            f.col[2] = pc;
+        Piece *pc = payload_view(&f, j->payloads);
+        f.present[pc - f.col] = 1;
+        if (f.payload_from == NULL) { /* no details, or a null payload given apart: {} */
+            Piece empty = {2, EMPTY_OBJECT, 0, 0};
+            *pc = empty;
         } else if (f.payload_blanks) {
             Py_ssize_t n = compact(f.payload_from, f.payload_to, j->copy + j->copied);
-            Piece pc = {(int32_t)n, j->copy + j->copied, j->copy_buffer, (int32_t)j->copied};
-            f.col[2] = pc;
+            Piece copied = {(int32_t)n, j->copy + j->copied, j->copy_buffer, (int32_t)j->copied};
+            *pc = copied;
             if (n > 12) j->copied += n;
         } else {
-            f.col[2] = piece(text, f.payload_from, f.payload_to, b, off);
+            *pc = piece(text, f.payload_from, f.payload_to, b, off);
         }
-        if (f.type == 2) {
-            int64_t c = call_connector(f.col[2].at, f.col[2].len);
+        if (f.type == 2 || j->payloads) { /* a payload given apart may be a call's */
+            int64_t c = call_connector(pc->at, pc->len);
             j->connectors[i] = (int32_t)(c < 0 ? 0 : c);
             if (c >= 0) set_bit(j->connector_valid, i);
         }
-        for (int k = 0; k < COLUMNS; k++) {
+        for (int k = 0; k < columns; k++) {
             if (f.present[k]) {
                 write_view(j->out_views + 16 * (k * j->rows + i), f.col[k]);
                 set_bit(j->out_valid + k * j->bitmap_bytes, i);
@@ -413,16 +445,17 @@ static void split_rows(Job *j) {
 }
 
 /* split(views, validity, offset, data, start, stop, types, connectors, connector_valid,
- *       out_views, out_valid, copy, copy_buffer) -> (frames left for the SQL split, bytes
- *       copied) */
+ *       out_views, out_valid, copy, copy_buffer, payloads) -> (texts left for the SQL split,
+ *       bytes copied). ``payloads``: the texts are payloads given apart (one output column, a
+ *       null one taken as {}); else frames (COLUMNS output columns). */
 static PyObject *split(PyObject *self, PyObject *args) {
     Py_buffer views, validity, types, connectors, connector_valid, out_views, out_valid, copy;
     PyObject *validity_obj, *data_obj;
     Py_ssize_t offset, start, stop;
-    int copy_buffer;
-    if (!PyArg_ParseTuple(args, "y*OnOnnw*w*w*w*w*w*i", &views, &validity_obj, &offset,
+    int copy_buffer, payloads;
+    if (!PyArg_ParseTuple(args, "y*OnOnnw*w*w*w*w*w*ip", &views, &validity_obj, &offset,
                           &data_obj, &start, &stop, &types, &connectors, &connector_valid,
-                          &out_views, &out_valid, &copy, &copy_buffer))
+                          &out_views, &out_valid, &copy, &copy_buffer, &payloads))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t nbuf = 0, got = 0;
@@ -445,11 +478,11 @@ static PyObject *split(PyObject *self, PyObject *args) {
         data[got] = bufs[got].buf;
     }
     Py_ssize_t rows = types.len;
-    Py_ssize_t bitmap_bytes = (rows + 7) / 8;
+    Py_ssize_t bitmap_bytes = (rows + 7) / 8, columns = payloads ? 1 : COLUMNS;
     if (start % 8 || start < 0 || stop < start || stop > rows ||
-        views.len < 16 * (offset + rows) || out_views.len < 16 * COLUMNS * rows ||
+        views.len < 16 * (offset + rows) || out_views.len < 16 * columns * rows ||
         connectors.len < 4 * rows || connector_valid.len < bitmap_bytes ||
-        out_valid.len < COLUMNS * bitmap_bytes ||
+        out_valid.len < columns * bitmap_bytes ||
         (has_validity && validity.len < (offset + rows + 7) / 8)) {
         PyErr_SetString(PyExc_ValueError, "buffers too small for the rows asked for");
         goto free_seq;
@@ -469,7 +502,8 @@ static PyObject *split(PyObject *self, PyObject *args) {
                .bitmap_bytes = bitmap_bytes,
                .copy = copy.buf,
                .copy_len = copy.len,
-               .copy_buffer = copy_buffer};
+               .copy_buffer = copy_buffer,
+               .payloads = payloads};
     Py_BEGIN_ALLOW_THREADS split_rows(&job);
     Py_END_ALLOW_THREADS result = Py_BuildValue("nn", job.left_over, job.copied);
 free_seq:

@@ -19,5 +19,7 @@ def split(
     out_valid: Buffer,
     copy: Buffer,
     copy_buffer: int,
+    payloads: bool,
 ) -> tuple[int, int]:
-    """Split frames ``start``..``stop``: (how many it left to SQL, bytes copied)."""
+    """Split frames (or check ``payloads`` given apart) ``start``..``stop``: (how many it left
+    to SQL, bytes copied)."""

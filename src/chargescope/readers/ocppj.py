@@ -107,15 +107,30 @@ VIEW_COLUMNS = ("unique_id", "frame_action", "payload", "error_code", "error_des
 def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
     """The envelope columns of each frame the compiled split takes (views into the frame
     texts), and the rows it leaves to SQL (message type 0). Two threads split half each."""
-    arr = frames.to_arrow(compat_level=pl.CompatLevel.newest())
+    return _compiled(frames, VIEW_COLUMNS, payloads=False)
+
+
+def compiled_payloads(payloads: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """Payloads given apart from their frames, checked and made compact by the compiled split
+    (a null one is ``{}``), with the connector each names; and the rows it leaves to SQL."""
+    got, left = _compiled(payloads, ("payload",), payloads=True)
+    return got.drop("message_type"), left
+
+
+def _compiled(
+    texts: pl.Series, names: tuple[str, ...], payloads: bool
+) -> tuple[pl.DataFrame, pl.Series]:
+    """The compiled split's columns ``names`` of ``texts`` (frames, or payloads given apart),
+    with message type (0 where a row is left to SQL) and connector id; and the rows left."""
+    arr = texts.to_arrow(compat_level=pl.CompatLevel.newest())
     validity, views, *data = arr.buffers()
-    n, cols, bits = len(arr), len(VIEW_COLUMNS), (len(arr) + 7) // 8
+    n, cols, bits = len(arr), len(names), (len(arr) + 7) // 8
     types, connectors = pa.allocate_buffer(n), pa.allocate_buffer(4 * n)
     # zeroed (null) by the kernel as first touched: only the views of values are written
     out_views, out_valid, connected = (
         pa.py_buffer(mmap.mmap(-1, max(size, 1))) for size in (16 * cols * n, cols * bits, bits)
     )
-    room = sum(b.size for b in data) + 16  # no payload, compacted, is longer than its frame
+    room = sum(b.size for b in data) + 16  # no payload, compacted, is longer than its text
     mid = n // 2 & ~7  # the threads write whole bytes of the validity bitmaps
     halves = [(0, mid), (mid, n)]
     copies = [pa.allocate_buffer(room) for _ in halves]
@@ -136,6 +151,7 @@ def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
                 out_valid,
                 copy,
                 len(data) + k,
+                payloads,
             )
             for k, ((start, stop), copy) in enumerate(zip(halves, copies, strict=True))
         ]
@@ -147,7 +163,7 @@ def compiled_split(frames: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
             n,
             [out_valid.slice(k * bits, bits), out_views.slice(16 * n * k, 16 * n), *buffers],
         )
-        for k, name in enumerate(VIEW_COLUMNS)
+        for k, name in enumerate(names)
     }
     message_type = pl.Series("message_type", pa.Array.from_buffers(pa.int8(), n, [None, types]))
     connector = pa.Array.from_buffers(pa.int32(), n, [connected, connectors])
