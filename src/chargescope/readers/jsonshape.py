@@ -1227,7 +1227,8 @@ def _lines_unique(rows: pl.DataFrame) -> bool:
 def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
     """Each exchange record as its CALL and, when answered, its CALLRESULT or CALLERROR.
 
-    The record's rows are exploded in place (call, then answer), so file order needs no sort.
+    The record's rows are exploded in place (call, then answer), so file order needs no sort;
+    an error's columns are read from the record before (no join after).
     """
     rows = loaded.rows
     synthetic = (
@@ -1251,15 +1252,8 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
         _is_object(loaded, "request").alias("request_obj"),
         _is_object(loaded, "response").alias("response_obj"),
         pl.when(answered).then(pl.lit([0, 1])).otherwise(pl.lit([0])).alias("sub"),
-    ).explode("sub")
-    errors = _errors(base)
-    if errors.height:
-        keys = _part_keys(base, "rec", "sub")
-        base = base.join(errors, on=keys, how="left", maintain_order="left")
-    else:
-        base = base.with_columns(
-            pl.lit(None, pl.String).alias(c) for c in ("error_code", "error_description", "details")
-        )
+    )
+    base = _with_errors(base).explode("sub")
     is_call = pl.col("sub") == 0
     flip = pl.col("call_dir").replace_strict(
         {TO_CSMS: TO_CHARGER, TO_CHARGER: TO_CSMS}, default=None, return_dtype=pl.String
@@ -1273,8 +1267,7 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
         "connector_id",
         "site_id",
         "unique_id",
-        "error_code",
-        "error_description",
+        *(pl.when(~is_call).then(pl.col(c)).alias(c) for c in ("error_code", "error_description")),
         pl.when(is_call).then(pl.col("call_dir")).otherwise(flip).alias("direction"),
         pl.when(is_call)
         .then(pl.lit(2, pl.Int8))
@@ -1298,10 +1291,18 @@ def _exchange_frames(loaded: Loaded) -> pl.DataFrame:
     )
 
 
-def _errors(base: pl.DataFrame) -> pl.DataFrame:
-    """Error code, description and details of the answers whose response is an error object."""
+#: The columns :func:`_with_errors` adds.
+_ERROR_COLUMNS = ("error_code", "error_description", "details")
+
+
+def _with_errors(base: pl.DataFrame) -> pl.DataFrame:
+    """Each record with the error code, description and details of its response when that is
+    an error object (null otherwise); only the few that name an error code are parsed."""
     r = pl.col("response")
-    candidates = base.filter((pl.col("sub") == 1) & r.str.contains(_ERROR_KEY))
+    hit = base.select(r.str.contains(_ERROR_KEY).fill_null(False)).to_series().arg_true()
+    none = pl.repeat(None, base.height, dtype=pl.String, eager=True)
+    if not hit.len():
+        return base.with_columns(none.alias(c) for c in _ERROR_COLUMNS)
     code = pl.coalesce(
         r.str.json_path_match("$.errorCode"),
         r.str.json_path_match("$.error_code"),
@@ -1316,15 +1317,16 @@ def _errors(base: pl.DataFrame) -> pl.DataFrame:
     details = pl.coalesce(
         r.str.json_path_match("$.errorDetails"), r.str.json_path_match("$.error_details")
     )
-    return candidates.select(
-        *_part_keys(base, "rec", "sub"),
+    found = base[hit].select(
         code.alias("error_code"),
         description.alias("error_description"),
         pl.when(details.str.starts_with("{"))
         .then(details)
         .otherwise(pl.lit("{}"))
         .alias("details"),
-    ).filter(pl.col("error_code").is_not_null())
+    )
+    found = found.select(pl.when(pl.col("error_code").is_not_null()).then(pl.col(_ERROR_COLUMNS)))
+    return base.with_columns(none.scatter(hit, found[c]).alias(c) for c in _ERROR_COLUMNS)
 
 
 def _frame_records(loaded: Loaded, sources: list[Source]) -> tuple[pl.DataFrame, list[list[str]]]:
