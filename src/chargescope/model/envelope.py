@@ -3,6 +3,8 @@ compiled split where it can, DuckDB's JSON functions for the rest, in one vector
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from chargescope import columnar
@@ -71,8 +73,7 @@ def split_envelopes(frames: pl.Series) -> pl.DataFrame:
     got = got.select(reason, "message_type", *VIEW_COLUMNS, CALL_CONNECTOR)
     if not left.len():
         return got
-    rest = _sql_split(frames.gather(left))
-    return got.with_columns(got[c].scatter(left, rest[c]) for c in got.columns)
+    return _put(got, left, _sql_split(frames.gather(left)), got.columns)
 
 
 def _sql_split(frames: pl.Series) -> pl.DataFrame:
@@ -139,9 +140,17 @@ def _checked_payloads(parts: pl.DataFrame) -> pl.DataFrame:
     out = parts.with_columns(got["payload"], reason, got[CALL_CONNECTOR])
     if not left.len():
         return out
-    rest = _sql_checked_payloads(parts[left])
-    taken = ("payload", "reason", CALL_CONNECTOR)
-    return out.with_columns(out[c].scatter(left, rest[c]) for c in taken)
+    return _put(
+        out, left, _sql_checked_payloads(parts[left]), ("payload", "reason", CALL_CONNECTOR)
+    )
+
+
+def _put(
+    into: pl.DataFrame, rows: pl.Series, rest: pl.DataFrame, cols: Sequence[str]
+) -> pl.DataFrame:
+    """``into`` with columns ``cols`` at ``rows`` taken from ``rest`` (what SQL gave for the
+    rows the compiled split left)."""
+    return into.with_columns(into[c].scatter(rows, rest[c]) for c in cols)
 
 
 def _sql_checked_payloads(parts: pl.DataFrame) -> pl.DataFrame:
