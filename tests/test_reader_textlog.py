@@ -10,6 +10,8 @@ import random
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chargescope.ingest import ingest_sources
 from chargescope.readers import all_readers, get_reader
@@ -412,11 +414,55 @@ def test_everest_records_split_in_halves_as_in_one_pass(
     log = gap.join([record] * 6) + "\n"
     for pad in range(0, 2 * (len(record) + len(gap))):  # the middle passes every place
         data = ("#" * pad + gap + log).encode()
+        monkeypatch.setattr(everest, "COMPILED", False)  # halves are Arrow's way
         monkeypatch.setattr(everest, "_HALVE_FROM", 1 << 30)
         whole, lines = everest.records(data)
         monkeypatch.setattr(everest, "_HALVE_FROM", 1)
         halved, halved_lines = everest.records(data)
         assert halved.equals(whole) and halved_lines == lines, pad
+
+
+_RECORD_BYTES = st.lists(
+    st.sampled_from([b"\n", b"\n\n", b"a", b"]", b" ", b"\t", "\u00e9".encode(), b"\xff"]),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RECORD_BYTES)
+def test_everest_compiled_cut_is_arrows(data: bytes) -> None:
+    """The compiled record cut gives Arrow's records, line numbers and line count."""
+    everest = importlib.import_module("chargescope.readers.everest")
+    assert everest.COMPILED, "the compiled module was not built at install"
+    try:
+        want = everest._cut_arrow(data)
+    except pl.exceptions.ComputeError:
+        with pytest.raises(pl.exceptions.ComputeError):
+            everest._cut(data)
+        return
+    body, line, newlines = everest._cut(data)
+    assert body.to_list() == want[0].to_list()
+    assert line.to_list() == want[1].to_list()
+    assert newlines == want[2]
+
+
+@pytest.mark.parametrize(
+    ("data", "lines"),
+    [
+        (b"", [1]),
+        (b"\n", [2]),
+        (b"\n\n", [1, 3]),
+        (b"a\n\n\nb\nc\n\n\n\n", [1, 4, 7, 9]),
+        (b"\nx\n\n\ny", [2, 5]),
+    ],
+)
+def test_everest_record_lines(
+    data: bytes, lines: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each record's first line, by either cut."""
+    everest = importlib.import_module("chargescope.readers.everest")
+    assert everest._cut(data)[1].to_list() == lines
+    assert everest._cut_arrow(data)[1].to_list() == lines
 
 
 def test_everest_a_payload_is_never_a_banner() -> None:

@@ -10,10 +10,14 @@
  *
  * Payloads given apart from their frame (by layouts that log requests and responses as JSON
  * columns) are checked against the same subset, made compact and read for a connector id.
+ *
+ * Logs of blank-line separated records (EVerest's) are cut into records in one pass, each
+ * given as a view into the log's bytes with the number of its first line.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 64
@@ -524,8 +528,90 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ blank-line records */
+
+typedef struct {
+    uint8_t *buf;
+    size_t len, cap;
+} Grow;
+
+static int put(Grow *g, const void *src, size_t n) {
+    if (g->len + n > g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 1 << 16;
+        while (cap < g->len + n) cap *= 2;
+        uint8_t *buf = realloc(g->buf, cap);
+        if (buf == NULL) return 0;
+        g->buf = buf;
+        g->cap = cap;
+    }
+    memcpy(g->buf + g->len, src, n);
+    g->len += n;
+    return 1;
+}
+
+/* One record, ``from``..``to`` (a leading line break dropped), ``before`` line breaks before
+ * it: its view into buffer 0 and its first line's number. */
+static int record(const uint8_t *data, const uint8_t *from, const uint8_t *to, int64_t before,
+                  Grow *views, Grow *lines) {
+    int64_t line = before + 1;
+    if (from < to && *from == '\n') {
+        from++;
+        line++;
+    }
+    uint8_t view[16];
+    write_view(view, piece(data, from, to, 0, 0));
+    return put(views, view, 16) && put(lines, &line, 8);
+}
+
+/* Cut ``data`` at each blank-line separator ("\n\n", leftmost first, not overlapping). */
+static int cut_records(const uint8_t *data, Py_ssize_t n, Grow *views, Grow *lines,
+                       int64_t *newlines) {
+    const uint8_t *p = data, *end = data + n, *chunk = data, *q;
+    int64_t count = 0, before = 0;
+    while (p < end && (q = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        if (q + 1 < end && q[1] == '\n') {
+            if (!record(data, chunk, q, before, views, lines)) return 0;
+            count += 2;
+            p = chunk = q + 2;
+            before = count;
+        } else {
+            count += 1;
+            p = q + 1;
+        }
+    }
+    *newlines = count;
+    return record(data, chunk, end, before, views, lines);
+}
+
+/* records(data) -> (views, lines, line breaks): ``data`` cut into blank-line separated
+ * records, each without a leading line break, as Arrow binary views into ``data`` (buffer 0),
+ * with the number of its first line; and how many line breaks ``data`` holds. */
+static PyObject *records(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
+    PyObject *result = NULL;
+    if (data.len >= INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "data too large for 32-bit view offsets");
+        PyBuffer_Release(&data);
+        return NULL;
+    }
+    Grow views = {0}, lines = {0};
+    int64_t newlines = 0;
+    int ok;
+    Py_BEGIN_ALLOW_THREADS ok = cut_records(data.buf, data.len, &views, &lines, &newlines);
+    Py_END_ALLOW_THREADS if (!ok) PyErr_NoMemory();
+    else result = Py_BuildValue("y#y#L", (const char *)views.buf, (Py_ssize_t)views.len,
+                                (const char *)lines.buf, (Py_ssize_t)lines.len,
+                                (long long)newlines);
+    free(views.buf);
+    free(lines.buf);
+    PyBuffer_Release(&data);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"split", split, METH_VARARGS, "Split OCPP-J frame texts given as Arrow string views."},
+    {"records", records, METH_VARARGS, "Cut text into blank-line separated records."},
     {NULL, NULL, 0, NULL},
 };
 

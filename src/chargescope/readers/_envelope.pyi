@@ -23,3 +23,7 @@ def split(
 ) -> tuple[int, int]:
     """Split frames (or check ``payloads`` given apart) ``start``..``stop``: (how many it left
     to SQL, bytes copied)."""
+
+def records(data: Buffer) -> tuple[bytes, bytes, int]:
+    """``data`` cut at blank lines: each record's Arrow binary view into ``data`` (a leading
+    line break dropped), its first line's number (int64), and how many line breaks it holds."""

@@ -37,6 +37,13 @@ from chargescope.readers.textlog import (
     sniff_layout,
 )
 
+try:  # the compiled record cut; without it Arrow's pattern split cuts the log
+    from chargescope.readers import _envelope
+
+    COMPILED = True
+except ImportError:  # pragma: no cover - depends on the installation
+    COMPILED = False
+
 _PEERS = r"(?:ChargePoint>CentralSystem|CentralSystem>ChargePoint|ChargingStation>CSMS|CSMS>ChargingStation)"
 
 LAYOUT = LineLayout(
@@ -70,26 +77,52 @@ def records(data: bytes) -> tuple[pl.DataFrame, int]:
     the number of lines in ``data``.
 
     libocpp pretty-prints JSON, which never holds a blank line, so a blank line always ends a
-    record. The split runs on the bytes (Arrow, one pass); text is decoded per record.
+    record. The split runs on the bytes (the compiled module, else Arrow): one pass.
     """
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    data = data.replace(b"\r\n", b"\n") if b"\r" in data else data
+    cut = _cut if COMPILED and len(data) < _VIEWS_BELOW else _cut_arrow
+    try:
+        body, line, newlines = cut(data)
+    except pl.exceptions.ComputeError:  # not UTF-8: undecodable bytes replaced, as Source.text
+        data = data.decode("utf-8", errors="replace").encode()
+        body, line, newlines = cut(data)
+    raw = patch_rows(body, ~body.str.ends_with("]"), lambda c: c.str.strip_chars_end())
+    lines = newlines + (0 if data.endswith(b"\n") else 1)
+    return pl.DataFrame({"line": line, "raw": raw}), lines if data else 0
+
+
+#: Records are views into the log's bytes, at 32-bit offsets.
+_VIEWS_BELOW = 1 << 31
+
+
+def _cut(data: bytes) -> tuple[pl.Series, pl.Series, int]:
+    """The records (without a leading line break), their first lines' numbers and how many
+    line breaks ``data`` holds, cut by the compiled module (raises when not UTF-8)."""
+    import pyarrow as pa  # noqa: PLC0415 - imported by the compiled split anyway
+
+    views, lines, newlines = _envelope.records(data)
+    n = len(lines) // 8
+    arr = pa.Array.from_buffers(
+        pa.binary_view(), n, [None, pa.py_buffer(views), pa.py_buffer(data)]
+    )
+    body = pl.Series("raw", arr, dtype=pl.Binary).cast(pl.String)
+    line = pl.Series("line", pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(lines)]))
+    return body, line, newlines
+
+
+def _cut_arrow(data: bytes) -> tuple[pl.Series, pl.Series, int]:
+    """:func:`_cut` with Arrow's pattern split (where the compiled module is not built)."""
     import pyarrow as pa  # noqa: PLC0415 - pyarrow.compute is slow to import: only when reading
     import pyarrow.compute as pc  # noqa: PLC0415
 
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    data = data.replace(b"\r\n", b"\n") if b"\r" in data else data
-    try:
-        chunks = _split(data, pa, pc)
-    except pl.exceptions.ComputeError:  # not UTF-8: undecodable bytes replaced, as Source.text
-        data = data.decode("utf-8", errors="replace").encode()
-        chunks = _split(data, pa, pc)
+    chunks = _split(data, pa, pc)
     body = patch_rows(chunks, chunks.str.starts_with("\n"), lambda c: c.str.strip_chars_start("\n"))
-    raw = patch_rows(body, ~body.str.ends_with("]"), lambda c: c.str.strip_chars_end())
     lead = chunks.str.len_bytes() - body.str.len_bytes()
     newlines = columnar.column(chunks.to_frame(), pl.first().str.count_matches("\n", literal=True))
     start = (newlines + 2).cum_sum().shift(1, fill_value=0) + 1
-    lines = int(newlines.sum()) + 2 * (len(chunks) - 1) + (0 if data.endswith(b"\n") else 1)
-    recs = pl.DataFrame({"line": (start + lead).cast(pl.Int64), "raw": raw})
-    return recs, lines if data else 0
+    total = int(newlines.sum()) + 2 * (len(chunks) - 1)
+    return body, (start + lead).cast(pl.Int64).alias("line"), total
 
 
 def _split(data: bytes, pa: Any, pc: Any) -> pl.Series:
