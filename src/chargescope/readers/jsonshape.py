@@ -861,14 +861,17 @@ def _document_lines(
 def _marked(lines: pl.DataFrame) -> pl.DataFrame:
     """``lines`` with whether each ends with a comma, holds one whole object (maybe followed by
     a comma) and ends with a blank, in one pass over every core. Leading blanks stay: DuckDB
-    reads JSON with them, and copying 100s of MB costs more."""
+    reads JSON with them, and copying 100s of MB costs more. The ends are read from each
+    line's last two characters (short enough to sit in their views: one read of each line's
+    end instead of four)."""
     text = pl.col("text")
-    is_record = text.str.contains(r"^\s*\{") & (text.str.ends_with("},") | text.str.ends_with("}"))
+    tail = text.str.tail(2)
+    opens = text.str.strip_chars_start().str.starts_with("{")
     return columnar.with_columns(
         lines,
-        text.str.ends_with(",").alias("comma"),
-        is_record.alias("is_record"),
-        (text.str.ends_with(" ") | text.str.ends_with("\t")).alias("blank_end"),
+        tail.str.ends_with(",").alias("comma"),
+        (opens & (tail.str.ends_with("}") | (tail == "},"))).alias("is_record"),
+        (tail.str.ends_with(" ") | tail.str.ends_with("\t")).alias("blank_end"),
     )
 
 
