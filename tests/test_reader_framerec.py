@@ -41,7 +41,7 @@ def test_framerec_golden_key_spellings_bom_crlf_and_broken_lines() -> None:
     text = (
         '\ufeff{"@timestamp":"2025-03-03T08:00:00.100Z","chargeBoxId":"CP-1","dir":"rx",'
         '"msg":"[2,\\"1\\",\\"Heartbeat\\",{}]"}\r\n'
-        "\r\n"
+        " \t \r\n"
         '{"ts":1740988800200,"Charger ID":"CP-1","direction":"to_charger",'
         '"frame":[3,"1",{"currentTime":"2025-03-03T08:00:00Z"}]}\r\n'
         '{"time":"2025-03-03 08:00:01","identity":"CP-1","type":"outgoing",'

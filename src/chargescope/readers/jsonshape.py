@@ -740,7 +740,9 @@ def split_lines(data: bytes) -> pl.DataFrame:
     except pl.exceptions.NoDataError:  # nothing but a byte-order mark
         return empty
     text = text.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line"))
-    blank = columnar.column(text, pl.col("text").str.contains(r"^\s*$").fill_null(True))
+    # blank: nothing left once leading blanks go (a third of the cost of a regex)
+    empty = pl.col("text").str.strip_chars_start().str.len_bytes() == 0
+    blank = columnar.column(text, empty.fill_null(True))
     return text.filter(~blank) if blank.any() else text
 
 
