@@ -456,9 +456,7 @@ def test_everest_compiled_cut_is_arrows(data: bytes) -> None:
         (b"\nx\n\n\ny", [2, 5]),
     ],
 )
-def test_everest_record_lines(
-    data: bytes, lines: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_everest_record_lines(data: bytes, lines: list[int]) -> None:
     """Each record's first line, by either cut."""
     everest = importlib.import_module("chargescope.readers.everest")
     assert everest._cut(data)[1].to_list() == lines
